@@ -1,0 +1,1 @@
+"""The public portal (信用门户): what companies, citizens and journalists see."""

@@ -1,0 +1,12 @@
+"""Portal URLs, mounted at the site root."""
+
+from django.urls import path
+
+from xinyong.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("favicon.ico", views.favicon, name="favicon"),
+]

@@ -1,0 +1,145 @@
+"""Validating rows in worker processes while the importing process writes.
+
+Why this exists: validating a row against the catalog costs several times more CPU than
+writing it, and Python runs one thread at a time. So for a large file the importing process
+reads the file and commits chunks, while ``workers`` forked processes prepare blocks of rows
+(:meth:`xinyong.records.prepare.RowPreparer.prepare`); results come back in row order. About
+two chunks of rows are in flight at most, so memory stays flat however long the file is.
+
+Forking a Django process needs care: the database connections are closed in the parent
+before the fork (each process then opens its own), which is only possible outside a
+transaction — inside one (a test, a caller's ``atomic``) rows are prepared in-process; so
+they are in a process that runs other threads (forking it could deadlock the child).
+The number of workers comes from ``XINYONG_IMPORT_WORKERS`` (default: one less than the
+CPUs, at most 4; 0 prepares in-process).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult, Pool
+from types import TracebackType
+from typing import Any, Self
+
+from django.db import connection, connections
+
+from xinyong.records.prepare import PreparedRow, RowPreparer
+
+#: Rows sent to a worker at a time.
+BLOCK_ROWS = 250
+
+_preparer: RowPreparer | None = None
+
+
+def default_workers() -> int:
+    configured = os.environ.get("XINYONG_IMPORT_WORKERS", "").strip()
+    if configured:
+        return max(0, int(configured))
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+def _init_worker() -> None:
+    """A worker dies on SIGTERM (``Pool.terminate``) and leaves Ctrl+C to its parent, whatever
+    handlers the parent had installed (``xinyong worker`` catches SIGTERM to stop gently)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _prepare_block(block: Sequence[tuple[int, Sequence[Any]]]) -> list[PreparedRow]:
+    assert _preparer is not None, "worker started without a preparer"
+    return [_preparer.prepare(number, cells) for number, cells in block]
+
+
+def _blocks(rows: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[list[tuple[int, Any]]]:
+    block: list[tuple[int, Any]] = []
+    for number, cells in rows:
+        block.append((number, list(cells)))
+        if len(block) >= BLOCK_ROWS:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _in_process(
+    preparer: RowPreparer, rows: Iterable[tuple[int, Sequence[Any]]], chunk_rows: int
+) -> Iterator[list[PreparedRow]]:
+    chunk: list[PreparedRow] = []
+    for number, cells in rows:
+        chunk.append(preparer.prepare(number, cells))
+        if len(chunk) >= chunk_rows:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Workers:
+    def __init__(self, preparer: RowPreparer, workers: int) -> None:
+        global _preparer
+        _preparer = preparer  # inherited by the forked workers
+        connections.close_all()
+        self.workers = workers
+        self.pool: Pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=_init_worker
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        global _preparer
+        self.pool.terminate()
+        self.pool.join()
+        _preparer = None
+
+    def chunks(
+        self, rows: Iterable[tuple[int, Sequence[Any]]], chunk_rows: int
+    ) -> Iterator[list[PreparedRow]]:
+        pending: deque[AsyncResult[list[PreparedRow]]] = deque()
+        ready: list[PreparedRow] = []
+        # Enough blocks in flight for the workers to prepare the next chunk while this
+        # process writes the current one.
+        limit = max(4 * self.workers, 2 * chunk_rows // BLOCK_ROWS + self.workers)
+        for block in _blocks(rows):
+            pending.append(self.pool.apply_async(_prepare_block, (block,)))
+            while len(pending) >= limit:
+                ready.extend(pending.popleft().get())
+                while len(ready) >= chunk_rows:
+                    yield ready[:chunk_rows]
+                    ready = ready[chunk_rows:]
+        while pending:
+            ready.extend(pending.popleft().get())
+            while len(ready) >= chunk_rows:
+                yield ready[:chunk_rows]
+                ready = ready[chunk_rows:]
+        if ready:
+            yield ready
+
+
+def prepared_chunks(
+    preparer: RowPreparer,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    *,
+    chunk_rows: int,
+    workers: int | None = None,
+) -> Iterator[list[PreparedRow]]:
+    """Prepared rows in chunks of ``chunk_rows``, in row order."""
+    count = default_workers() if workers is None else workers
+    # Forking a process that runs other threads can deadlock the child (a lock held by
+    # another thread at the fork stays held): prepare in-process then.
+    if count < 1 or connection.in_atomic_block or threading.active_count() > 1:
+        yield from _in_process(preparer, rows, chunk_rows)
+        return
+    with _Workers(preparer, count) as pool:
+        yield from pool.chunks(rows, chunk_rows)

@@ -1,0 +1,285 @@
+"""Reads of collection used by more than one caller: batches and records a user may see,
+a batch's rows, a record's history, and the monthly timeliness figures per department.
+
+Why this exists: the API, the console pages and the commands show the same batches, rows and
+figures under the same department scope (:mod:`xinyong.records.permissions`); the queries are
+written once, with their query counts pinned by tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from xinyong.core.models import Department
+from xinyong.records.choices import RecordStatus, RowOutcome
+from xinyong.records.errors import (
+    BatchNotFound,
+    RecordNotFound,
+    ReportingNotAllowed,
+    StatsQueryInvalid,
+)
+from xinyong.records.models import Batch, BatchRow, Record, RecordVersion
+from xinyong.records.permissions import Action, department_ids, scope_q
+
+
+def visible_batches(user: object) -> QuerySet[Batch]:
+    """Batches of the departments ``user`` may see, newest first."""
+    return Batch.objects.filter(scope_q(user, "view")).select_related("department")
+
+
+def access_batch(user: object, batch_id: int) -> Batch:
+    """The batch, if ``user`` may see it. A batch of another department is "not found"
+    (``BATCH_NOT_FOUND``), so that ids cannot be probed."""
+    batch = visible_batches(user).filter(pk=batch_id).first()
+    if batch is None:
+        raise BatchNotFound(
+            message_zh=f"没有编号为 {batch_id} 的批次，或您无权查看。",
+            message_en=f"No batch {batch_id}, or you may not see it.",
+            batch=batch_id,
+        )
+    return batch
+
+
+def access_record(user: object, record_id: int, action: Action = "view") -> Record:
+    """The record, if ``user`` may ``view`` it or ``report`` for its department (withdraw).
+    Otherwise ``RECORD_NOT_FOUND`` (viewing) or the same answer for reporting when the user
+    cannot even see it; ``REPORTING_NOT_ALLOWED`` when seen but not theirs to withdraw."""
+    record = (
+        Record.objects.filter(scope_q(user, "view"), pk=record_id)
+        .select_related("department", "subject", "batch")
+        .first()
+    )
+    if record is None:
+        raise RecordNotFound(
+            message_zh=f"没有编号为 {record_id} 的信用记录，或您无权查看。",
+            message_en=f"No record {record_id}, or you may not see it.",
+            record=record_id,
+        )
+    if action == "report":
+        allowed = department_ids(user, "report")
+        if allowed is not None and record.department_id not in allowed:
+            raise ReportingNotAllowed(
+                message_zh=f"只有{record.department.name}的报送员可以撤销该记录。",
+                message_en=f"Only a reporter of {record.department.name} may withdraw it.",
+                record=record_id,
+            )
+    return record
+
+
+def batch_rows(batch: Batch, *, outcome: str | None = None) -> QuerySet[BatchRow]:
+    """The rows of a batch in row order, optionally of one outcome."""
+    rows = BatchRow.objects.filter(batch=batch)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    return rows.order_by("row_number")
+
+
+def notable_rows(batch: Batch) -> QuerySet[BatchRow]:
+    """Rows that were not simply accepted (rejected, warnings, unchanged, corrected)."""
+    return (
+        BatchRow.objects.filter(batch=batch)
+        .exclude(outcome=RowOutcome.ACCEPTED)
+        .order_by("row_number")
+    )
+
+
+def record_versions(record: Record) -> list[RecordVersion]:
+    """The superseded versions of a record, oldest first (the current one is the record)."""
+    return list(record.versions.select_related("batch").order_by("version"))
+
+
+# --------------------------------------------------------------------------------------------
+# Timeliness and quality figures (issue 3 §6)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthFigures:
+    """One department's figures for one month.
+
+    ``on_time`` / ``late``: records first reported that month, within or after their
+    deadline (RULES §1); ``rejected`` / ``corrected``: batch rows of batches received that
+    month; ``withdrawn``: records withdrawn that month (``withdrawn_late`` of them after the
+    3 days of 行政处罚法 art. 48).
+    """
+
+    department_id: int
+    department_code: str
+    department_name: str
+    month: date
+    on_time: int = 0
+    late: int = 0
+    rejected: int = 0
+    corrected: int = 0
+    withdrawn: int = 0
+    withdrawn_late: int = 0
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def late_share(self) -> float | None:
+        return self.late / self.reported if self.reported else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "department": {"code": self.department_code, "name": self.department_name},
+            "month": self.month.strftime("%Y-%m"),
+            "on_time": self.on_time,
+            "late": self.late,
+            "rejected": self.rejected,
+            "corrected": self.corrected,
+            "withdrawn": self.withdrawn,
+            "withdrawn_late": self.withdrawn_late,
+            "late_share": round(self.late_share, 4) if self.late_share is not None else None,
+        }
+
+
+@dataclass
+class StatsQuery:
+    """Which figures: a department (None: all the user may see) and a month range."""
+
+    departments: list[Department] = field(default_factory=list)
+    first_month: date = date(2000, 1, 1)
+    last_month: date = date(2000, 1, 1)
+
+    @property
+    def start(self) -> date:
+        return self.first_month
+
+    @property
+    def end(self) -> date:
+        """First day after the range."""
+        return _add_month(self.last_month)
+
+
+def _add_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def parse_month(text: str) -> date:
+    """``YYYY-MM`` → its first day; ``STATS_QUERY_INVALID`` otherwise."""
+    try:
+        year, month = (int(p) for p in text.strip().split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise StatsQueryInvalid(
+            "STATS_MONTH_INVALID",
+            f"月份应写成 YYYY-MM，例如 2026-03：{text!r}",
+            f"A month is written YYYY-MM, e.g. 2026-03: {text!r}",
+        ) from None
+
+
+def stats_query(
+    user: object, *, department: str | None = None, month: str | None = None, months: int = 12
+) -> StatsQuery:
+    """The figures ``user`` asked for: one department (by code) or every one they may see;
+    one month, or the last ``months`` months up to this one."""
+    allowed = department_ids(user, "view")
+    departments = Department.objects.order_by("code")
+    if allowed is not None:
+        departments = departments.filter(pk__in=allowed)
+    if department:
+        departments = departments.filter(code=department.strip().upper())
+        if not departments.exists():
+            raise StatsQueryInvalid(
+                "STATS_DEPARTMENT_NOT_VISIBLE",
+                f"没有代码为 {department} 的部门，或您无权查看其统计。",
+                f"No department {department}, or you may not see its figures.",
+            )
+    if month:
+        first = last = parse_month(month)
+    else:
+        today = timezone.localdate()
+        last = date(today.year, today.month, 1)
+        first = last
+        for _ in range(max(1, min(months, 120)) - 1):
+            first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    return StatsQuery(departments=list(departments), first_month=first, last_month=last)
+
+
+def _aware(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def _month_of(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date(value.year, value.month, 1)
+    return date(value.year, value.month, 1)
+
+
+def monthly_figures(query: StatsQuery) -> list[MonthFigures]:
+    """Per department and month: on time, late, rejected, corrected, withdrawn — four
+    grouped queries whatever the number of departments and months."""
+    by_id = {d.pk: d for d in query.departments}
+    figures: dict[tuple[int, date], MonthFigures] = {}
+
+    def at(department_id: int, month: date) -> MonthFigures:
+        key = (department_id, month)
+        if key not in figures:
+            d = by_id[department_id]
+            figures[key] = MonthFigures(d.pk, d.code, d.name, month)
+        return figures[key]
+
+    ids = sorted(by_id)
+    if not ids:
+        return []
+    reported = (
+        Record.objects.filter(
+            department_id__in=ids, reported_on__gte=query.start, reported_on__lt=query.end
+        )
+        .annotate(month=TruncMonth("reported_on"))
+        .values("department_id", "month")
+        .annotate(
+            n_late=Count("pk", filter=Q(late=True)), n_on_time=Count("pk", filter=Q(late=False))
+        )
+    )
+    for row in reported:
+        f = at(row["department_id"], _month_of(row["month"]))
+        f.on_time, f.late = row["n_on_time"], row["n_late"]
+    received = (
+        Batch.objects.filter(
+            department_id__in=ids,
+            received_at__gte=_aware(query.start),
+            received_at__lt=_aware(query.end),
+        )
+        .annotate(month=TruncMonth("received_at"))
+        .values("department_id", "month")
+        .annotate(n_rejected=Sum("rejected"), n_corrected=Sum("corrected"))
+    )
+    for batch_row in received:
+        f = at(batch_row["department_id"], _month_of(batch_row["month"]))
+        f.rejected += batch_row["n_rejected"] or 0
+        f.corrected += batch_row["n_corrected"] or 0
+    withdrawn = (
+        Record.objects.filter(
+            department_id__in=ids,
+            status=RecordStatus.WITHDRAWN,
+            withdrawn_at__gte=_aware(query.start),
+            withdrawn_at__lt=_aware(query.end),
+        )
+        .annotate(month=TruncMonth("withdrawn_at"))
+        .values("department_id", "month")
+        .annotate(n=Count("pk"), n_late=Count("pk", filter=Q(withdrawal_late=True)))
+    )
+    for withdrawal in withdrawn:
+        f = at(withdrawal["department_id"], _month_of(withdrawal["month"]))
+        f.withdrawn, f.withdrawn_late = withdrawal["n"], withdrawal["n_late"]
+    return sorted(figures.values(), key=lambda f: (f.department_code, f.month))
+
+
+def months_between(first: date, last: date) -> list[date]:
+    months = []
+    current = first
+    while current <= last:
+        months.append(current)
+        current = _add_month(current)
+    return months

@@ -1,0 +1,307 @@
+"""Creating, rotating and revoking API tokens, and authenticating a presented token.
+
+Rotation (docs/security.md#api-tokens): the successor gets the same name, department and
+scopes and a fresh lifetime; the old token keeps working for a grace period of
+``XINYONG_API_TOKEN_ROTATION_GRACE_HOURS`` (24 hours by default: one working day for the
+department to deploy the new secret without an outage) and then expires. A leaked token is
+revoked, not rotated: revocation takes effect at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from xinyong.audit.events import EventType
+from xinyong.audit.record import record_event
+from xinyong.core.models import Department, User
+from xinyong.core.permissions import is_platform_admin
+from xinyong.errors import PermissionDenied
+from xinyong.security import credentials
+from xinyong.security.choices import TokenScope
+from xinyong.security.errors import (
+    ReasonRequired,
+    TokenExpired,
+    TokenInvalid,
+    TokenLifetimeInvalid,
+    TokenNotActive,
+    TokenRevoked,
+    TokenScopeUnknown,
+)
+from xinyong.security.models import ApiToken
+
+#: ``last_used_at`` is written at most this often per token (not on every request).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token row and its value, which is shown once and never stored."""
+
+    token: ApiToken
+    value: str
+
+
+def check_may_manage_tokens(acting_user: User | None) -> None:
+    """Platform administrators manage tokens; ``None`` is the platform (a command)."""
+    if acting_user is not None and not is_platform_admin(acting_user):
+        raise PermissionDenied(
+            message_zh="只有平台管理员可以管理接口令牌",
+            message_en="only a platform administrator may manage API tokens",
+        )
+
+
+def check_scopes(scopes: Iterable[str]) -> list[str]:
+    chosen = sorted({str(s).strip() for s in scopes if str(s).strip()})
+    unknown = [s for s in chosen if s not in TokenScope.values]
+    if unknown or not chosen:
+        raise TokenScopeUnknown(
+            message_zh=f"令牌权限范围须为 {', '.join(TokenScope.values)} 中的一项或多项",
+            message_en=f"scopes must be one or more of {', '.join(TokenScope.values)}",
+            unknown=unknown,
+        )
+    return chosen
+
+
+def check_lifetime(days: int) -> timedelta:
+    maximum = settings.XINYONG_API_TOKEN_MAX_DAYS
+    if not 1 <= days <= maximum:
+        raise TokenLifetimeInvalid(
+            message_zh=f"令牌有效期须在 1 至 {maximum} 天之间",
+            message_en=f"a token lives between 1 and {maximum} days",
+            maximum=maximum,
+        )
+    return timedelta(days=days)
+
+
+def _snapshot(token: ApiToken) -> dict[str, Any]:
+    return {
+        "name": token.name,
+        "department": token.department.code,
+        "scopes": list(token.scopes),
+        "prefix": token.prefix,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+    }
+
+
+def _issue(
+    *,
+    name: str,
+    department: Department,
+    scopes: list[str],
+    lifetime: timedelta,
+    acting_user: User | None,
+    now: datetime,
+    rotated_from: ApiToken | None = None,
+) -> IssuedToken:
+    for _attempt in range(3):  # a prefix collision (2^-48 per pair) is retried
+        new = credentials.make_token()
+        try:
+            with transaction.atomic():
+                token = ApiToken.objects.create(
+                    name=name,
+                    department=department,
+                    scopes=scopes,
+                    prefix=new.prefix,
+                    digest=new.digest,
+                    created_by=acting_user,
+                    created_at=now,
+                    expires_at=now + lifetime,
+                    rotated_from=rotated_from,
+                )
+        except IntegrityError:
+            if ApiToken.objects.filter(prefix=new.prefix).exists():
+                continue
+            raise
+        return IssuedToken(token=token, value=new.value)
+    raise RuntimeError("could not find a free token prefix")  # pragma: no cover
+
+
+@transaction.atomic
+def do_create_api_token(
+    *,
+    name: str,
+    department: Department,
+    scopes: Iterable[str],
+    days: int,
+    acting_user: User | None,
+    actor_label: str = "",
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Issue a token for ``department``'s system; the returned value is shown once."""
+    check_may_manage_tokens(acting_user)
+    name = name.strip()
+    if not name:
+        raise ReasonRequired(
+            code="TOKEN_NAME_REQUIRED",
+            message_zh="请为令牌命名（使用它的系统）",
+            message_en="name the token (after the system that uses it)",
+        )
+    issued = _issue(
+        name=name[:100],
+        department=department,
+        scopes=check_scopes(scopes),
+        lifetime=check_lifetime(days),
+        acting_user=acting_user,
+        now=now or timezone.now(),
+    )
+    record_event(
+        EventType.API_TOKEN_CREATED,
+        acting_user=acting_user,
+        obj=issued.token,
+        department=department,
+        actor_label=actor_label,
+        after=_snapshot(issued.token),
+    )
+    return issued
+
+
+def _lock_active(token: ApiToken, now: datetime) -> ApiToken:
+    locked = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+    if not locked.is_active(now):
+        raise TokenNotActive(
+            message_zh="该令牌已吊销或已过期",
+            message_en="this token is revoked or expired",
+            status_now=locked.status(now),
+        )
+    return locked
+
+
+@transaction.atomic
+def do_rotate_api_token(
+    token: ApiToken,
+    *,
+    acting_user: User | None,
+    actor_label: str = "",
+    days: int | None = None,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Issue a successor of ``token``; ``token`` expires after the grace period.
+
+    ``days`` is the successor's lifetime; by default the old token's own lifetime (capped at
+    the maximum). A token is rotated once: rotate its successor next time.
+    """
+    check_may_manage_tokens(acting_user)
+    now = now or timezone.now()
+    old = _lock_active(token, now)
+    if ApiToken.objects.filter(rotated_from=old).exists():
+        raise TokenNotActive(
+            code="TOKEN_ALREADY_ROTATED",
+            message_zh="该令牌已轮换，请轮换其后继令牌",
+            message_en="this token was already rotated; rotate its successor",
+        )
+    before = _snapshot(old)
+    if days is None:
+        lifetime_days = max(1, (old.expires_at - old.created_at).days)
+        days = min(lifetime_days, settings.XINYONG_API_TOKEN_MAX_DAYS)
+    issued = _issue(
+        name=old.name,
+        department=old.department,
+        scopes=list(old.scopes),
+        lifetime=check_lifetime(days),
+        acting_user=acting_user,
+        now=now,
+        rotated_from=old,
+    )
+    grace = timedelta(hours=settings.XINYONG_API_TOKEN_ROTATION_GRACE_HOURS)
+    old.expires_at = min(old.expires_at, now + grace)
+    old.save(update_fields=["expires_at"])
+    record_event(
+        EventType.API_TOKEN_ROTATED,
+        acting_user=acting_user,
+        obj=old,
+        department=old.department,
+        actor_label=actor_label,
+        before=before,
+        after={**_snapshot(old), "successor": _snapshot(issued.token)},
+    )
+    return issued
+
+
+@transaction.atomic
+def do_revoke_api_token(
+    token: ApiToken,
+    *,
+    reason: str,
+    acting_user: User | None,
+    actor_label: str = "",
+    now: datetime | None = None,
+) -> ApiToken:
+    """Stop ``token`` at once (a leak, a decommissioned system). Needs a reason."""
+    check_may_manage_tokens(acting_user)
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(
+            message_zh="吊销令牌须说明原因", message_en="say why the token is revoked"
+        )
+    now = now or timezone.now()
+    locked = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+    if locked.revoked_at is not None:
+        raise TokenNotActive(
+            message_zh="该令牌已被吊销", message_en="this token is already revoked"
+        )
+    before = _snapshot(locked)
+    locked.revoked_at = now
+    locked.revoked_by = acting_user
+    locked.revoke_reason = reason[:500]
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    record_event(
+        EventType.API_TOKEN_REVOKED,
+        acting_user=acting_user,
+        obj=locked,
+        department=locked.department,
+        actor_label=actor_label,
+        before=before,
+        after={**_snapshot(locked), "reason": locked.revoke_reason},
+    )
+    return locked
+
+
+_DUMMY_DIGEST = "0" * 64
+
+
+def authenticate_token(value: str, *, at: datetime | None = None) -> ApiToken:
+    """The active token whose value is ``value``, or a ``TokenRejected`` saying why not.
+
+    Why a token is refused (revoked, expired) is said only after its secret matched. The
+    ``last_used_at`` bookkeeping is not an audited state change (it would put one event per
+    API call in the chain); it is written at most once a minute per token.
+    """
+    at = at or timezone.now()
+    prefix = credentials.parse_prefix(value)
+    token = (
+        ApiToken.objects.select_related("department").filter(prefix=prefix).first()
+        if prefix
+        else None
+    )
+    # Compare even without a row, so that timing does not tell a known prefix apart.
+    matches = credentials.digest_matches(value, token.digest if token else _DUMMY_DIGEST)
+    if token is None or not matches:
+        raise TokenInvalid(message_zh="接口令牌无效", message_en="the API token is not valid")
+    if token.revoked_at is not None:
+        raise TokenRevoked(
+            message_zh="接口令牌已被吊销，请联系平台管理员",
+            message_en="the API token was revoked; ask the platform administrator",
+        )
+    if token.expires_at <= at:
+        raise TokenExpired(
+            message_zh="接口令牌已过期，请联系平台管理员更换",
+            message_en="the API token has expired; ask the platform administrator for a new one",
+        )
+    if not token.department.active:
+        raise TokenInvalid(
+            code="TOKEN_DEPARTMENT_INACTIVE",
+            message_zh="令牌所属部门已停用",
+            message_en="the token's department is no longer active",
+        )
+    if token.last_used_at is None or at - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+        token.last_used_at = at
+    return token

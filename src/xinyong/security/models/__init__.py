@@ -1,0 +1,7 @@
+"""Security models, split by topic."""
+
+from xinyong.security.models.register import AccessRecord
+from xinyong.security.models.tokens import ApiToken
+from xinyong.security.models.twofactor import TotpDevice
+
+__all__ = ["AccessRecord", "ApiToken", "TotpDevice"]

@@ -1,0 +1,1 @@
+"""Browser tests: Debian chromium through Playwright against a live server."""
