@@ -114,10 +114,13 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
 def _register_routers() -> None:
     # Imported here so that every app's router is added exactly once, in a fixed order.
     from xinyong.catalog.api import router as catalog_router
+    from xinyong.checks.api import router as checks_router
     from xinyong.core.api import router as core_router
     from xinyong.lists.api import router as lists_router
+    from xinyong.joint.api import router as joint_router
     from xinyong.policy.api import router as policy_router
     from xinyong.records.api import router as records_router
+    from xinyong.repair.api import router as repair_router
     from xinyong.security.api import router as security_router
     from xinyong.workdays.api import router as workdays_router
 
@@ -127,6 +130,9 @@ def _register_routers() -> None:
     api.add_router("/catalog", catalog_router, tags=["catalog"])
     api.add_router("/records", records_router, tags=["records"])
     api.add_router("/lists", lists_router, tags=["lists"])
+    api.add_router("/joint", joint_router, tags=["joint action"])
+    api.add_router("/checks", checks_router, tags=["checks"])
+    api.add_router("/repair", repair_router, tags=["objections and repair"])
     api.add_router("/security", security_router, tags=["security"])
 
 

@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "xinyong.records",
     "xinyong.lists",
     "xinyong.measures",
+    "xinyong.joint",
+    "xinyong.checks",
+    "xinyong.repair",
     "xinyong.portal",
     "xinyong.console",
 ]
@@ -157,6 +160,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # One test database per test process, so that parallel runs do not share a file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+elif os.environ.get("XINYONG_TEST_DB_NAME"):
+    # Two test runs against one PostgreSQL server each name their own test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["XINYONG_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

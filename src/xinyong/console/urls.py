@@ -1,7 +1,7 @@
 """Console URLs, mounted at ``/console/``."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from xinyong.console import views
 from xinyong.lists import views as lists_views
@@ -38,4 +38,9 @@ urlpatterns = [
     ),
     path("records/timeliness/", records_views.timeliness, name="records-timeliness"),
     path("records/<int:record_id>/", records_views.record_detail, name="records-record"),
+    # Joint action (xinyong.joint), checks (xinyong.checks), objections and repair
+    # (xinyong.repair): each app's own URL list, names prefixed "joint-", "checks-", "repair-".
+    path("joint/", include("xinyong.joint.urls")),
+    path("checks/", include("xinyong.checks.urls")),
+    path("repair/", include("xinyong.repair.urls")),
 ]

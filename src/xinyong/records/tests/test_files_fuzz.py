@@ -23,7 +23,8 @@ from xinyong.records.files import FileError, open_table
 FUZZ = settings(
     max_examples=max(200, settings().max_examples),  # `make fuzz` raises it
     deadline=None,
-   , suppress_health_check=[HealthCheck.too_slow])
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def read_everything(data: bytes, filename: str) -> None:

@@ -1,0 +1,1 @@
+"""Checks before granting (应查必查)."""

@@ -1,0 +1,5 @@
+"""API of xinyong.checks, mounted by xinyong.api."""
+
+from ninja import Router
+
+router = Router()

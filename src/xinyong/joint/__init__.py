@@ -1,0 +1,1 @@
+"""Joint action and notifications (联合奖惩)."""

@@ -1,0 +1,1 @@
+"""Objections and credit repair (异议与信用修复)."""
