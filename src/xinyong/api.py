@@ -116,8 +116,8 @@ def _register_routers() -> None:
     from xinyong.catalog.api import router as catalog_router
     from xinyong.checks.api import router as checks_router
     from xinyong.core.api import router as core_router
-    from xinyong.lists.api import router as lists_router
     from xinyong.joint.api import router as joint_router
+    from xinyong.lists.api import router as lists_router
     from xinyong.policy.api import router as policy_router
     from xinyong.records.api import router as records_router
     from xinyong.repair.api import router as repair_router
