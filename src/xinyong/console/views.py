@@ -12,8 +12,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from xinyong.console.due import due_work
 from xinyong.console.forms import StaffAuthenticationForm
 from xinyong.console.queries import roles_by_department
 from xinyong.core.choices import Role
@@ -66,15 +68,22 @@ class LoginView(auth_views.LoginView):
 @require_safe
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The console home: who is logged in, their departments and roles, where to go."""
+    """The console home: what is due today and overdue, the user's departments and roles,
+    and where to go."""
     user = request.user
     assert isinstance(user, User)
     groups = roles_by_department(user)
+    today = timezone.localdate()
+    work = due_work(user, today)
     return render(
         request,
         "console/home.html",
         {
             "department_roles": groups,
+            "today": today,
+            "work": work,
+            "due_total": sum(w.due_today for w in work),
+            "overdue_total": sum(w.overdue for w in work),
             "can_administer": is_platform_admin(user, roles=[r for g in groups for r in g.roles]),
             "can_audit": any(Role.AUDITOR in g.roles for g in groups),
         },

@@ -34,6 +34,7 @@ from xinyong.errors import CodedError
 from xinyong.lists import actions
 from xinyong.lists import forms as lf
 from xinyong.lists.choices import CaseState
+from xinyong.lists.due import ACTIONABLE_STATES
 from xinyong.lists.models import ListingCase, ListingDocument
 from xinyong.lists.permissions import actors_for, initiable_list_types
 from xinyong.lists.procedure import STATE_ZH, Transition, transition
@@ -295,6 +296,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     if request.GET.get("overdue") == "1":
         qs = qs.filter(due_on__lt=timezone.localdate())
+    if request.GET.get("due") == "1":  # due today or overdue, as the console home counts them
+        qs = qs.filter(due_on__lte=timezone.localdate(), state__in=ACTIONABLE_STATES)
     page = Paginator(qs.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"case": c, "overdue": c.is_overdue(today), "state_zh": STATE_ZH[CaseState(c.state)]}
