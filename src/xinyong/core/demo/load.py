@@ -12,9 +12,10 @@ is refused (the command reports it and exits successfully), whatever the seed.
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +27,7 @@ from xinyong.audit.models import AuditEvent
 from xinyong.core.actions import do_create_department, do_create_user, do_rename_subject
 from xinyong.core.actions.bulk import do_bulk_create_subjects
 from xinyong.core.demo.plan import DemoPlan
+from xinyong.core.demo.scenarios import DemoContext, run_scenarios
 from xinyong.core.models import Department, User
 from xinyong.errors import CodedError, Conflict
 
@@ -78,6 +80,7 @@ class LoadResult:
     renames: int = 0
     seconds: float = 0.0
     event: AuditEvent | None = None
+    scenario_lines: list[str] = field(default_factory=list)
 
 
 def previous_load() -> AuditEvent | None:
@@ -85,8 +88,13 @@ def previous_load() -> AuditEvent | None:
     return AuditEvent.objects.filter(event_type=EventType.DEMO_DATA_LOADED).order_by("seq").first()
 
 
-def load_demo(plan: DemoPlan) -> LoadResult:
-    """Write ``plan`` in one transaction; refuse in production and when already loaded."""
+def plan_usernames(plan: DemoPlan) -> list[str]:
+    return [user.username for user in plan.users]
+
+
+def load_demo(plan: DemoPlan, *, today: date | None = None) -> LoadResult:
+    """Write ``plan`` and its scenarios (``scenarios.py``) in one transaction, legal dates
+    counted back from ``today``; refuse in production and when already loaded."""
     if settings.PRODUCTION:
         raise DemoRefusedInProduction
     started = time.perf_counter()
@@ -140,5 +148,13 @@ def load_demo(plan: DemoPlan) -> LoadResult:
                 by_uscc[rename.uscc], rename.new_name, effective=rename.effective, acting_user=None
             )
             result.renames += 1
+        context = DemoContext(
+            today=today or timezone.localdate(),
+            departments=result.departments,
+            users={u.username: u for u in User.objects.filter(username__in=plan_usernames(plan))},
+            subjects=bulk.subjects,
+            rng=random.Random(plan.seed),
+        )
+        result.scenario_lines = run_scenarios(context)
     result.seconds = time.perf_counter() - started
     return result

@@ -94,6 +94,8 @@ class Command(BaseCommand):
                 + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items())
                 + f" (of the individual businesses, {placeholders} reported without a code)"
             )
+            for line in result.scenario_lines:
+                self.stdout.write(f"  {line}")
             assert result.event is not None
             self.stdout.write(
                 f"Audit event #{result.event.seq} DEMO_DATA_LOADED, plan digest "
