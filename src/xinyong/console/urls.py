@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dashboards/", views.dashboards, name="dashboards"),
     # Listing procedure (xinyong.lists): cases, documents, actions.
     path("lists/", lists_views.case_list, name="lists"),
     path("lists/new/", lists_views.case_new, name="lists-new"),

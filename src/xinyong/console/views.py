@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from xinyong.console.dashboards import panels
 from xinyong.console.due import due_work
 from xinyong.console.forms import StaffAuthenticationForm
 from xinyong.console.queries import roles_by_department
@@ -87,4 +88,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_administer": is_platform_admin(user, roles=[r for g in groups for r in g.roles]),
             "can_audit": any(Role.AUDITOR in g.roles for g in groups),
         },
+    )
+
+
+@require_safe
+@staff_required
+def dashboards(request: HttpRequest) -> HttpResponse:
+    """Charts of the platform's figures (each with its table), one panel per domain, for
+    what the user may see."""
+    user = request.user
+    assert isinstance(user, User)
+    today = timezone.localdate()
+    return render(
+        request, "console/dashboards.html", {"panels": panels(user, today), "today": today}
     )
