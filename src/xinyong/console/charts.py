@@ -76,14 +76,14 @@ class BarChart:
 
 
 def nice_maximum(maximum: int) -> int:
-    """A round upper bound for the axis (1, 2, 5 × 10ⁿ; at least 5)."""
-    if maximum <= 5:
-        return 5
-    magnitude = 10 ** (len(str(maximum)) - 1)
+    """A round upper bound for the axis, divisible into four equal whole steps of 1, 2 or
+    5 × 10ⁿ (4, 8, 20, 40, 80, 200, …)."""
+    needed = max(1, -(-maximum // 4))  # the smallest step that reaches maximum in four
+    magnitude = 10 ** (len(str(needed)) - 1)
     for step in (1, 2, 5, 10):
-        if maximum <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        if needed <= step * magnitude:
+            return 4 * step * magnitude
+    raise AssertionError("unreachable")
 
 
 def last_months(today: date, count: int) -> list[date]:

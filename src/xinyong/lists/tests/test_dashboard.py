@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from xinyong.console.charts import last_months, monthly_bar_chart
+from xinyong.console.charts import last_months, monthly_bar_chart, nice_maximum
 from xinyong.lists.choices import CaseState
 from xinyong.lists.dashboard import panel
 from xinyong.lists.models import ListingCase
@@ -71,3 +71,15 @@ def test_the_dashboard_page_draws_a_chart_with_its_table(
 
     client.logout()
     assert client.get(reverse("console:dashboards")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("maximum", "top"), [(0, 4), (1, 4), (4, 4), (5, 8), (9, 20), (21, 40), (41, 80), (81, 200)]
+)
+def test_the_axis_has_four_equal_whole_steps(maximum: int, top: int) -> None:
+    assert nice_maximum(maximum) == top
+    chart = monthly_bar_chart(
+        title="t", description="d", series=[("a", "A")], values=[(date(2026, 1, 1), (maximum,))]
+    )
+    labels = [int(t.label) for t in chart.ticks]
+    assert labels == [top * i // 4 for i in range(5)] and top % 4 == 0
