@@ -71,6 +71,43 @@ class EventType(models.IntegerChoices):
     # 50xx measure lists and memoranda (policy data)
     MEASURE_LIST_EDITION_LOADED = 5001, _("Measure list edition loaded")
     MEMORANDA_EDITION_LOADED = 5002, _("Memoranda edition loaded")
+    # 51xx–59xx joint action (xinyong.joint): 51xx announcements and feedback, 52xx
+    # webhooks, 53xx watches (re-screening)
+    JOINT_LISTING_ANNOUNCED = 5101, _("Listing change announced to implementing departments")
+    JOINT_FEEDBACK_RECORDED = 5102, _("Joint-action feedback recorded")
+    WEBHOOK_ENDPOINT_REGISTERED = 5201, _("Webhook endpoint registered")
+    WEBHOOK_SECRET_ROTATED = 5202, _("Webhook secret rotated")
+    WEBHOOK_ENDPOINT_DISABLED = 5203, _("Webhook endpoint disabled")
+    WEBHOOK_DELIVERED = 5211, _("Webhook event delivered")
+    WEBHOOK_ATTEMPT_FAILED = 5212, _("Webhook delivery attempt failed (retry scheduled)")
+    WEBHOOK_DEAD_LETTERED = 5213, _("Webhook delivery dead-lettered")
+    WEBHOOK_REDELIVERY_REQUESTED = 5214, _("Webhook redelivery requested")
+    JOINT_WATCH_REGISTERED = 5301, _("Grant watch registered (re-screening)")
+    JOINT_WATCH_ENDED = 5302, _("Grant watch ended")
+    # 70xx objections to credit information (xinyong.repair)
+    OBJECTION_FILED = 7001, _("Objection to credit information filed")
+    OBJECTION_FORWARDED = 7002, _("Objection forwarded to the listing procedure")
+    OBJECTION_DECIDED = 7003, _("Objection decided")
+    OBJECTION_OVERDUE = 7004, _("Objection answer overdue (alarm raised)")
+    # 71xx repair applications
+    REPAIR_APPLICATION_SUBMITTED = 7101, _("Repair application submitted")
+    REPAIR_INITIAL_REVIEW_DONE = 7102, _("Repair application passed the initial review")
+    REPAIR_APPLICATION_RETURNED = 7103, _("Repair application returned at initial review")
+    REPAIR_APPLICATION_APPROVED = 7104, _("Repair application approved")
+    REPAIR_APPLICATION_REFUSED = 7105, _("Repair application refused")
+    REPAIR_APPLICATION_OVERDUE = 7106, _("Repair application step overdue (alarm raised)")
+    # 72xx repair eligibility
+    REPAIR_ELIGIBILITY_NOTIFIED = 7201, _("Subject told it may apply for repair")
+    REPAIR_BAR_RECORDED = 7202, _("Record marked never repairable")
+    # 73xx effects of repair and synchronised repair
+    RECORD_REPAIRED = 7301, _("Record repaired: publication stopped")
+    REMOTE_REPAIR_EVENT_APPLIED = 7302, _("Repair event from another platform applied")
+    REMOTE_REPAIR_EVENT_UNMATCHED = 7303, _("Repair event from another platform not applicable")
+    # 89xx public credit reports (xinyong.portal)
+    CREDIT_REPORT_ISSUED = 8901, _("Public credit report issued")
+    # 60xx checks before granting (应查必查): one event per check, digesting its receipt
+    CHECK_MADE = 6001, _("Subject checked before granting (receipt issued)")
+    BATCH_CHECK_MADE = 6002, _("Subjects checked in a batch before granting (receipt issued)")
     # 90xx platform operations
     DEMO_DATA_LOADED = 9001, _("Demo data loaded")
     # 91xx the query register (查询使用登记台帐): one event per registered access

@@ -1,5 +1,16 @@
-"""Console pages of xinyong.repair, mounted by xinyong.console.urls."""
+"""Console pages of xinyong.repair, mounted by xinyong.console.urls at /console/repair/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from xinyong.repair import views
+
+urlpatterns = [
+    path("", views.worklist_view, name="repair-worklist"),
+    path("objections/<int:pk>/", views.objection_detail, name="repair-objection"),
+    path("applications/<int:pk>/", views.application_detail, name="repair-application"),
+    path(
+        "applications/<int:pk>/materials/<int:material_id>/",
+        views.material_view,
+        name="repair-material",
+    ),
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import time
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -384,13 +384,13 @@ def test_bad_arguments_and_divisions(args: tuple[str, ...], division: str, messa
 
 
 @pytest.mark.django_db
-def test_the_default_5000_subjects_load_in_under_30_seconds() -> None:
-    started = time.perf_counter()
+def test_the_default_5000_subjects_load_with_real_password_hashing() -> None:
+    # How long it takes is measured by the demo command itself (it prints the seconds), not
+    # asserted here: timings belong in benchmarks, not in tests (README, "Performance").
     with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
-        _demo()
-    elapsed = time.perf_counter() - started
+        output = _demo()
     assert Subject.objects.count() == DEFAULT_SUBJECTS
-    assert elapsed < 30, f"xinyong demo took {elapsed:.1f} s"
+    assert re.search(r"subjects and \d+ renames in [\d.]+ s", output)
 
 
 # ---------------------------------------------------------------------------------------
