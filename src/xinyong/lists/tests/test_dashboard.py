@@ -48,9 +48,9 @@ def test_the_panel_counts_entered_and_removed_by_month(
 
     figures = panel(people.reviewer, date(2026, 11, 23))
     assert figures is not None
-    rows = {month: (entered, removed) for month, entered, removed in figures.rows}
+    rows = {row[0]: tuple(row[1:]) for row in figures.rows}
     assert rows["2026-03"] == (1, 0)
-    assert sum(e for e, _r in rows.values()) == 1
+    assert [month for month, counts in rows.items() if counts != (0, 0)] == ["2026-03"]
     assert len(rows) == 12
 
     other = panel(people.outsider, date(2026, 11, 23))
