@@ -9,7 +9,8 @@ a retired type keeps its number. Ranges:
 - 3000–3999 catalog and records; 4000–4999 lists; 5000–5999 measures and joint action;
   6000–6999 checks; 7000–7999 objections and repair; 8000–8999 exchange;
   9000–9999 security and the query register: platform operations (90xx), the query
-  register (91xx), staff log-in and second factor (92xx), API tokens (93xx), keys (94xx)
+  register (91xx), staff log-in and second factor (92xx), API tokens (93xx), keys (94xx),
+  consent of data subjects (95xx)
 """
 
 from django.db import models
@@ -123,6 +124,9 @@ class EventType(models.IntegerChoices):
     API_TOKEN_REVOKED = 9303, _("API token revoked")
     # 94xx encryption keys
     FIELD_KEYS_ROTATED = 9401, _("Encrypted fields re-encrypted under the newest key")
+    # 95xx consent of data subjects (个人信息保护法 art. 14-15)
+    CONSENT_RECORDED = 9501, _("Consent recorded")
+    CONSENT_REVOKED = 9502, _("Consent revoked")
 
 
 def check_ranges() -> list[str]:

@@ -110,6 +110,12 @@ SETTING_DEFINITIONS: Final[dict[str, SettingDefinition]] = {
             "作出列入名单决定后列入并共享至信用平台的期限",
             "Deadline to enter a listing decision on the list and share it with the platform",
         ),
+        SettingDefinition(
+            "joint.feedback_working_days",
+            "working_days",
+            "实施部门收到联合奖惩推送后反馈执行情况的期限",
+            "Deadline for an implementing department to report back after a joint-action push",
+        ),
     )
 }
 

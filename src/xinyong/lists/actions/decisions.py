@@ -11,6 +11,7 @@ from django.utils import translation
 from xinyong.audit.events import EventType
 from xinyong.core.choices import DepartmentKind
 from xinyong.core.models import User
+from xinyong.joint.actions import do_announce_listing_change
 from xinyong.lists.actions._base import (
     check_legal_date,
     finish,
@@ -324,6 +325,7 @@ def do_publish_listing(
     case.listed_on = listed_on
     case.term_end = add_months(listed_on, case.term_months)
     set_listed_deadline(case)
+    do_announce_listing_change(case, change="took_effect", acting_user=acting_user)
     return finish(
         case,
         t,

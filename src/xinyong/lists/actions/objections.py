@@ -18,6 +18,7 @@ from django.utils import timezone
 from xinyong.audit.events import EventType
 from xinyong.audit.record import record_event
 from xinyong.core.models import User
+from xinyong.joint.actions import do_announce_listing_change
 from xinyong.lists.actions._base import (
     check_legal_date,
     clear_deadline,
@@ -133,6 +134,7 @@ def do_file_objection(
         SuspensionInterval.objects.create(
             case=case, objection=objection, since=received_on, term_end_before=case.term_end
         )
+        do_announce_listing_change(case, change="suspended", acting_user=acting_user)
         finish(
             case,
             t,
@@ -250,6 +252,7 @@ def _answer_listed(
         case.removal_reason = RemovalReason.REVOCATION
         case.removal_note = objection.answer
         clear_deadline(case)
+        do_announce_listing_change(case, change="ended", acting_user=acting_user)
         finish(
             case,
             t,
@@ -285,6 +288,9 @@ def _answer_listed(
     old_end = case.term_end
     case.term_end = new_end
     set_listed_deadline(case)
+    do_announce_listing_change(
+        case, change="resumed", acting_user=acting_user, effective_on=answered_on
+    )
     return finish(
         case,
         t,

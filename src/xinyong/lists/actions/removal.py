@@ -18,6 +18,7 @@ from django.db import transaction
 
 from xinyong.audit.events import EventType
 from xinyong.core.models import User
+from xinyong.joint.actions import do_announce_listing_change
 from xinyong.lists.actions._base import (
     check_legal_date,
     clear_deadline,
@@ -123,6 +124,9 @@ def _remove(
     case.removal_reason = reason
     case.removal_note = note
     clear_deadline(case)
+    do_announce_listing_change(
+        case, change="ended", acting_user=acting_user, actor_label=actor_label
+    )
     return finish(
         case,
         t,

@@ -34,6 +34,8 @@ NATIONAL_DEFAULTS = {
     # Read by the listing procedure (xinyong.lists; docs/decisions/0023-listing-periods.md).
     "listing.objection_window_working_days": 5,
     "listing.publication_working_days": 2,
+    # Read by joint action (xinyong.joint; docs/decisions/0037-feedback-deadline.md).
+    "joint.feedback_working_days": 5,
 }
 
 
