@@ -36,6 +36,7 @@ class Panel:
 # Panels in the order the dashboard page shows them. Add an app's provider here.
 DASHBOARD_PANELS: list[str] = [
     "xinyong.lists.dashboard.panel",
+    "xinyong.joint.dashboard.panel",
 ]
 
 MONTHS = 12

@@ -43,6 +43,7 @@ class DueWork:
 # Providers in the order the home page shows them. Add an app's provider here.
 DUE_PROVIDERS: list[str] = [
     "xinyong.lists.due.due_work",
+    "xinyong.joint.due.due_work",
 ]
 
 
