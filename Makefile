@@ -11,7 +11,7 @@ REQUIRE_POSTGRES ?= 0
 PYTEST_ARGS ?=
 
 .PHONY: help install system-deps demo serve worker test test-sqlite test-postgres lint fmt \
-        migrations-check fuzz bench messages lock clean
+        migrations-check fuzz bench messages lock clean audit-deps
 
 help:
 	@echo "make demo   - install, migrate, load policy and demo data, serve on http://127.0.0.1:8000"
@@ -54,7 +54,7 @@ fmt: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-test: install system-deps lint test-sqlite test-postgres
+test: install system-deps lint audit-deps test-sqlite test-postgres
 
 test-sqlite: install
 	XINYONG_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
@@ -75,6 +75,11 @@ fuzz: install
 	XINYONG_ENV=test HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider \
 	  src/xinyong/records/tests/test_files_fuzz.py src/xinyong/core/tests/test_identifiers.py \
 	  src/xinyong/workdays/tests/test_calendar.py $(PYTEST_ARGS)
+
+# pip-audit on the locked dependencies; says NOT AUDITED (and does not fail) when the
+# vulnerability database is unreachable, unless XINYONG_REQUIRE_PIP_AUDIT=1 (docs/security.md).
+audit-deps: install
+	$(BIN)/python -m xinyong.security.depaudit requirements/constraints.txt
 
 bench: install
 	XINYONG_ENV=test XINYONG_DATABASE_URL=$${XINYONG_DATABASE_URL:-$(PG_URL)} $(BIN)/python -m bench $(BENCH)

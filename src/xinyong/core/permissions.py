@@ -9,8 +9,10 @@ rule says so, the departments below it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Model, Q, QuerySet
 from django.utils import translation
 
 from xinyong.core.choices import Role
@@ -60,4 +62,122 @@ def require_role(user: Any, role: Role | str, department: Department | None = No
     )
 
 
-__all__ = ["User", "departments_with_role", "is_platform_admin", "is_staff_user", "require_role"]
+# ---------------------------------------------------------------------------------------------
+# Row-level scope: one ``restrict`` for every list, detail, export and API (STYLE.md §7)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """Which rows an action reaches, as data (NetBox's ``RestrictedQuerySet`` idea).
+
+    - ``roles``: roles that give the action in the department where they are held; empty
+      means any role held there (membership: "my department's data").
+    - ``oversight``: roles that give the action over every department, wherever held.
+    - ``oversight_kinds``: department kinds in which holding one of ``roles`` gives every
+      department (an auditor of the credit office supervises all departments).
+    - ``descendants``: a role held in a department also reaches the departments below it.
+    - ``token_scopes``: API token scopes that give the action in the token's department.
+    """
+
+    roles: frozenset[str] = frozenset()
+    oversight: frozenset[str] = frozenset()
+    oversight_kinds: frozenset[str] = frozenset()
+    descendants: bool = False
+    token_scopes: frozenset[str] = frozenset()
+
+
+def _user_and_token(actor: Any) -> tuple[Any, Any]:
+    """(user, token) of a ``User`` or a ``security.principals.Principal`` (duck-typed: core
+    does not import security)."""
+    if actor is None:
+        return None, None
+    if isinstance(actor, User) or not hasattr(actor, "token"):
+        return actor, None
+    return getattr(actor, "user", None), getattr(actor, "token", None)
+
+
+def _with_descendants(ids: set[int]) -> set[int]:
+    found, frontier = set(ids), set(ids)
+    while frontier:
+        frontier = (
+            set(Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def department_scope(actor: Any, rule: ScopeRule) -> set[int] | None:
+    """The departments (ids) whose rows ``actor`` reaches under ``rule``; None means every
+    department, an empty set none. ``actor`` is a User, a Principal or None (anonymous)."""
+    user, token = _user_and_token(actor)
+    if token is not None:
+        if set(getattr(token, "scopes", ()) or ()) & rule.token_scopes:
+            return {token.department_id}
+        return set()
+    if not is_staff_user(user):
+        return set()
+    if user.is_superuser:
+        return None
+    held = list(
+        user.memberships.filter(department__active=True).values_list(
+            "role", "department_id", "department__kind"
+        )
+    )
+    if any(role in rule.oversight for role, _d, _k in held):
+        return None
+    matching = [(d, k) for role, d, k in held if not rule.roles or role in rule.roles]
+    if any(kind in rule.oversight_kinds for _d, kind in matching):
+        return None
+    ids = {d for d, _k in matching}
+    return _with_descendants(ids) if rule.descendants and ids else ids
+
+
+def scope_filter(actor: Any, rule: ScopeRule, *, field: str = "department") -> Q | None:
+    """A filter for rows whose ``field`` (a department foreign key, or a ``…_code`` field
+    holding department codes) is in scope; None when every row is."""
+    allowed = department_scope(actor, rule)
+    if allowed is None:
+        return None
+    if field.endswith("_code"):
+        codes = Department.objects.filter(pk__in=allowed).values_list("code", flat=True)
+        return Q(**{f"{field}__in": list(codes)})
+    return Q(**{f"{field}__in": sorted(allowed)})
+
+
+def restrict[M: Model](
+    queryset: QuerySet[M], actor: Any, action: str, *, rules: dict[str, ScopeRule], field: str
+) -> QuerySet[M]:
+    """``queryset`` limited to the rows ``actor`` may ``action`` (an unknown action raises:
+    a typo must not open everything)."""
+    if action not in rules:
+        raise ValueError(f"unknown action {action!r} (known: {sorted(rules)})")
+    q = scope_filter(actor, rules[action], field=field)
+    return queryset if q is None else queryset.filter(q)
+
+
+class RestrictedQuerySet[M: Model](QuerySet[M]):
+    """A queryset with ``.restrict(user_or_principal, action)``. Subclass it per model with
+    ``scope_rules`` (action → :class:`ScopeRule`) and ``scope_field`` (the department foreign
+    key, or a ``…_code`` field), and use ``RestrictedQuerySet.as_manager()``."""
+
+    scope_rules: dict[str, ScopeRule] = {}
+    scope_field: str = "department"
+
+    def restrict(self, actor: Any, action: str = "view") -> RestrictedQuerySet[M]:
+        return restrict(self, actor, action, rules=self.scope_rules, field=self.scope_field)  # type: ignore[return-value]
+
+
+__all__ = [
+    "RestrictedQuerySet",
+    "ScopeRule",
+    "User",
+    "department_scope",
+    "departments_with_role",
+    "is_platform_admin",
+    "is_staff_user",
+    "require_role",
+    "restrict",
+    "scope_filter",
+]

@@ -105,3 +105,17 @@ class PurposeRequired(CodedError):
 class NoIdNumber(CodedError):
     status = 409
     code = "SUBJECT_HAS_NO_ID_NUMBER"
+
+
+class ConsentInvalid(CodedError):
+    """A consent that cannot be recorded: no end date, longer than the policy maximum
+    (no lifetime consent), an empty purpose or scope."""
+
+    status = 422
+    code = "CONSENT_INVALID"
+
+
+class AccessBasisMissing(PermissionDenied):
+    """A read of a person's non-public data without a valid consent or a legal basis."""
+
+    code = "ACCESS_BASIS_MISSING"

@@ -18,36 +18,34 @@ from django.utils import timezone
 from xinyong.core import crypto
 from xinyong.core.choices import DepartmentKind, Role
 from xinyong.core.models import Department, Subject, User
-from xinyong.core.permissions import departments_with_role
+from xinyong.core.permissions import ScopeRule, department_scope, restrict
 from xinyong.security.models import AccessRecord
 
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
 
 
+#: Who sees which rows of the register (``core.permissions.restrict``, STYLE.md §7).
+REGISTER_RULES = {
+    "view": ScopeRule(
+        roles=frozenset({Role.AUDITOR}),
+        oversight_kinds=frozenset({DepartmentKind.CREDIT_OFFICE}),
+        descendants=True,
+    ),
+}
+
+
 def register_departments(user: User) -> list[str] | None:
     """Department codes whose records ``user`` may see; None means all, [] none."""
-    held = departments_with_role(user, Role.AUDITOR)
-    if any(d.kind == DepartmentKind.CREDIT_OFFICE for d in held):
+    allowed = department_scope(user, REGISTER_RULES["view"])
+    if allowed is None:
         return None
-    codes: set[str] = set()
-    frontier = [d.pk for d in held]
-    seen: set[int] = set()
-    while frontier:
-        seen.update(frontier)
-        rows = list(Department.objects.filter(pk__in=frontier).values_list("pk", "code"))
-        codes.update(code for _pk, code in rows)
-        frontier = [
-            pk
-            for pk in Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-            if pk not in seen
-        ]
-    return sorted(codes)
+    return sorted(Department.objects.filter(pk__in=allowed).values_list("code", flat=True))
 
 
 def register_visible_to(user: User) -> QuerySet[AccessRecord]:
-    codes = register_departments(user)
-    records = AccessRecord.objects.all()
-    return records if codes is None else records.filter(department_code__in=codes)
+    return restrict(
+        AccessRecord.objects.all(), user, "view", rules=REGISTER_RULES, field="department_code"
+    )
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,18 @@ def record_access(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_access must run inside the transaction of the read")
-    purpose, basis, reference = check_access_reason(purpose, str(legal_basis), basis_reference)
+    from xinyong.security.actions.consent import check_basis
+
+    checked = check_basis(
+        actor,
+        subject,
+        purpose,
+        legal_basis,
+        basis_reference,
+        fields=list(fields),
+        department=department,
+    )
+    purpose, basis, reference = checked.purpose, checked.legal_basis, checked.basis_reference
     user: User | None = None
     token_id: int | None = None
     if isinstance(actor, Principal):
