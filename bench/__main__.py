@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["workdays", "ingest"]
+BENCHMARKS = ["workdays", "ingest", "search", "check"]
 
 
 def main(argv: list[str]) -> int:

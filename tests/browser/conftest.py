@@ -94,3 +94,9 @@ def screenshot_dir() -> Path:
     path = Path(os.environ.get("XINYONG_SCREENSHOT_DIR") or settings.VAR_DIR / "screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# The portal's fixture world (records reported through the API, a listing through the listing
+# actions): tests/browser/test_portal_subjects.py.
+from xinyong.lists.tests.conftest import case_in, company, people  # noqa: E402, F401
+from xinyong.portal.tests.conftest import world  # noqa: E402, F401

@@ -24,7 +24,7 @@ class ValidateIn(Schema):
     )
 
 
-class IssueOut(Schema):
+class IdentifierIssueOut(Schema):
     code: str
     message_zh: str
     message_en: str
@@ -36,8 +36,8 @@ class ResultOut(Schema):
     normalized: str
     valid: bool
     error_code: str | None
-    errors: list[IssueOut]
-    warnings: list[IssueOut]
+    errors: list[IdentifierIssueOut]
+    warnings: list[IdentifierIssueOut]
     parts: dict[str, Any]
 
 

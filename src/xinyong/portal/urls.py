@@ -8,6 +8,12 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("subjects/<str:ref>/", views.subject, name="subject"),
+    path("subjects/<str:ref>/report.pdf", views.subject_report, name="subject-report"),
+    path("lists/serious/", views.lists, {"side": "serious"}, name="lists-serious"),
+    path("lists/red/", views.lists, {"side": "red"}, name="lists-red"),
+    path("reports/verify/", views.verify_lookup, name="report-verify-lookup"),
+    path("reports/verify/<str:code>/", views.report_verify, name="report-verify"),
     path("favicon.ico", views.favicon, name="favicon"),
     # Online objection and repair application, progress look-up (xinyong.repair); names
     # prefixed "repair-".
