@@ -37,6 +37,7 @@ class Panel:
 DASHBOARD_PANELS: list[str] = [
     "xinyong.lists.dashboard.panel",
     "xinyong.joint.dashboard.panel",
+    "xinyong.repair.dashboard.panel",
 ]
 
 MONTHS = 12

@@ -44,6 +44,7 @@ class DueWork:
 DUE_PROVIDERS: list[str] = [
     "xinyong.lists.due.due_work",
     "xinyong.joint.due.due_work",
+    "xinyong.repair.due.due_work",
 ]
 
 

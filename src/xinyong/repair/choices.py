@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 
 class TargetKind(models.TextChoices):
@@ -44,7 +44,7 @@ class ObjectionStatus(models.TextChoices):
 
     PENDING = "pending", _("Pending")
     IN_LISTING_PROCEDURE = "in_listing_procedure", _("In the listing procedure")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("repair objection", "Decided")
 
 
 class ObjectionOutcome(models.TextChoices):
@@ -115,3 +115,25 @@ COURT_ORDER_MATERIAL = {
     "en": "Court ruling approving the restructuring plan",
     "legal_source": "国办发〔2025〕22号（破产重整企业信用修复）",
 }
+
+
+#: The labels of this app's audit event types (7000–7999, declared in
+#: ``xinyong.audit.events``), marked here so that their Chinese translations live in this
+#: app's catalog (``locale/zh_Hans``) and the history on the console pages reads in Chinese.
+AUDIT_EVENT_LABELS = (
+    gettext_noop("Objection to credit information filed"),
+    gettext_noop("Objection forwarded to the listing procedure"),
+    gettext_noop("Objection decided"),
+    gettext_noop("Objection answer overdue (alarm raised)"),
+    gettext_noop("Repair application submitted"),
+    gettext_noop("Repair application passed the initial review"),
+    gettext_noop("Repair application returned at initial review"),
+    gettext_noop("Repair application approved"),
+    gettext_noop("Repair application refused"),
+    gettext_noop("Repair application step overdue (alarm raised)"),
+    gettext_noop("Subject told it may apply for repair"),
+    gettext_noop("Record marked never repairable"),
+    gettext_noop("Record repaired: publication stopped"),
+    gettext_noop("Repair event from another platform applied"),
+    gettext_noop("Repair event from another platform not applicable"),
+)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
+from xinyong.audit.events import EventType
 from xinyong.audit.models import AuditEvent
 from xinyong.console.views import staff_required
 from xinyong.errors import CodedError
@@ -78,9 +79,10 @@ def _materials(application: RepairApplication) -> list[tuple[RepairMaterial, str
 
 def _history(obj: Any) -> list[AuditEvent]:
     return list(
-        AuditEvent.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
-        ).order_by("seq")
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        # Reads are in the query register, not in the procedure's history.
+        .exclude(event_type=EventType.QUERY_REGISTERED)
+        .order_by("seq")
     )
 
 

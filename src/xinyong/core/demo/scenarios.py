@@ -28,6 +28,7 @@ from xinyong.core.models import Department, Subject, User
 # Scenarios in the order they run. Add an app's scenario here.
 DEMO_SCENARIOS: list[str] = [
     "xinyong.lists.demo.load",
+    "xinyong.repair.demo.load",
 ]
 
 

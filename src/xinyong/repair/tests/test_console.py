@@ -4,6 +4,7 @@ submissions removed; the due work of the console home and the dashboard panel.""
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -66,6 +68,9 @@ def test_a_key_rotation_re_encrypts_the_files(
     new_key = Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [new_key, *settings.FIELD_ENCRYPTION_KEYS]
     assert rotate_stored_materials() == 1  # one distinct content: both files are the same PDF
+    out = io.StringIO()
+    call_command("repair", "rotate-materials", stdout=out)
+    assert out.getvalue() == "materials_re_encrypted\t1\n"
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
     assert open_material(path) == PDF
 

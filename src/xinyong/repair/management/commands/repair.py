@@ -1,5 +1,7 @@
 """``xinyong repair …``: the daily job (``tick``), applying a synchronised-repair event from
-a file (``apply-event``), a record's eligibility (``eligibility``)."""
+a file (``apply-event``), a record's eligibility (``eligibility``), re-encrypting the stored
+materials under the newest field key after a key rotation (``rotate-materials``; run it
+with ``xinyong keys rotate``, before the old key leaves ``XINYONG_FIELD_KEYS``)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ from xinyong.errors import CodedError
 from xinyong.records.models import Record
 from xinyong.repair.actions import do_apply_remote_repair_event
 from xinyong.repair.eligibility import eligibility
+from xinyong.repair.materials import rotate_stored_materials
 from xinyong.repair.tick import run_repair_tick
 
 
 class Command(BaseCommand):
-    help = "Objections and credit repair: tick (daily job), apply-event, eligibility."
+    help = (
+        "Objections and credit repair: tick (daily job), apply-event, eligibility, "
+        "rotate-materials."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -30,6 +36,7 @@ class Command(BaseCommand):
         event.add_argument("path", type=Path)
         show = sub.add_parser("eligibility", help="when a record may be repaired")
         show.add_argument("record", type=int)
+        sub.add_parser("rotate-materials", help="re-encrypt stored materials under the newest key")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with request_context(new_request_id("cli-")):
@@ -52,6 +59,9 @@ class Command(BaseCommand):
         )
         state = "applied now" if created else "already received"
         self.stdout.write(f"{stored.event_id}\t{stored.outcome}\t{state}")
+
+    def _rotate_materials(self, options: dict[str, Any]) -> None:
+        self.stdout.write(f"materials_re_encrypted\t{rotate_stored_materials()}")
 
     def _eligibility(self, options: dict[str, Any]) -> None:
         record = Record.objects.filter(pk=options["record"]).first()
