@@ -111,6 +111,8 @@ class EventType(models.IntegerChoices):
     BATCH_CHECK_MADE = 6002, _("Subjects checked in a batch before granting (receipt issued)")
     # 90xx platform operations
     DEMO_DATA_LOADED = 9001, _("Demo data loaded")
+    DATABASE_BACKED_UP = 9002, _("Database backed up")
+    DATABASE_RESTORED = 9003, _("Database restored from a backup and verified")
     # 91xx the query register (查询使用登记台帐): one event per registered access
     QUERY_REGISTERED = 9101, _("Access to non-public data registered")
     # 92xx staff log-in and second factor
