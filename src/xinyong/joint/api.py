@@ -408,7 +408,7 @@ def webhook_register(request: HttpRequest, data: EndpointIn) -> Status:
 
 
 @router.post(
-    "/webhooks/{endpoint_id}/rotate-secret",
+    "/webhooks/{int:endpoint_id}/rotate-secret",
     response=EndpointWithSecretOut,
     summary="Issue a new webhook secret",
 )
@@ -418,7 +418,7 @@ def webhook_rotate(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
     return {**_endpoint(endpoint), "secret": secret}
 
 
-@router.delete("/webhooks/{endpoint_id}", response=EndpointOut, summary="Disable an endpoint")
+@router.delete("/webhooks/{int:endpoint_id}", response=EndpointOut, summary="Disable an endpoint")
 def webhook_disable(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
     endpoint, acting = _own_endpoint(request, endpoint_id)
     return _endpoint(actions.do_disable_webhook_endpoint(endpoint, **_actor(acting)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -122,8 +123,9 @@ def feedback_submit(request: HttpRequest, pk: int) -> HttpResponse:
     context = _item_context(request, pk, FeedbackForm(request.POST))
     form = context["form"]
     if not context["may_report"]:
-        messages.error(request, _("You may not report feedback for this department."))
-        return HttpResponseRedirect(reverse("console:joint-item", args=[pk]))
+        # Seeing an item is not reporting for its department (a checker reads, a reporter
+        # reports): refused as every other forbidden action is, with nothing changed.
+        raise PermissionDenied(_("You may not report feedback for this department."))
     if form.is_valid():
         try:
             actions.do_record_feedback(

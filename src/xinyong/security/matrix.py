@@ -3,10 +3,11 @@
 Why this exists: seed 000 §3(1) requires "明确信息查询使用权限和程序" — query permissions
 that are explicit. This registry states them, one line per URL name (console pages, portal,
 admin) or API operation (``"METHOD /api/v1/path"`` as in the OpenAPI document), and the
-generated matrix test (``tests/security/test_matrix.py``) proves each line for four callers:
-anonymous, another department, the same department without the role, and the allowed
-caller. A denied caller must get 302-to-log-in, 401, 403 or 404, change nothing and see no
-data of the fixture world.
+generated matrix test (``tests/security/test_security_matrix.py``) proves each line for four
+callers: anonymous, another department, the same department without the role, and the
+allowed caller. A denied caller must get 302-to-log-in, 401, 403, 404 or 405, change nothing
+and see no data of the fixture world; an allowed caller must get none of 401, 403, 405 (nor
+404 on an object URL). ``body``/``query`` templates and ``known_issues``: docs/decisions/0047.
 
 **Adding an endpoint?** Add its line to :data:`PAGES` or :data:`API` below (or a pattern
 rule to :data:`PAGE_RULES`). An endpoint that is not declared fails the matrix test with a
@@ -14,7 +15,7 @@ message naming it. Path parameters that point at objects are mapped to object ki
 ``params``: a kind the test world builds (:data:`WORLD_KINDS`), a literal (``"=value"``),
 or the dotted path of a test factory ``"xinyong.checks.tests.matrix:make_check"`` — a
 function ``(world) -> model instance`` creating the object in ``world.department_a`` (see
-``tests/security/world.py`` for what ``world`` holds).
+``tests/security/conftest.py`` for what ``world`` holds).
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ WORLD_KINDS = frozenset(
     {"batch", "record", "listing_case", "listing_document", "token", "subject", "auditevent"}
 )
 
+#: Placeholders of ``body`` and ``query``: ``{department_a}`` (code of department A),
+#: ``{today}`` (today's date), ``{company_uscc}`` (the world company's USCC), ``{<kind>}``
+#: (the pk of a world kind, e.g. ``{record}``) and ``{<module>:<factory>}`` (the pk of the
+#: object a test factory makes; the same object as a path parameter naming that factory).
+TEMPLATE_HELP = "department_a, today, company_uscc, <world kind>, <module>:<factory>"
+
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 #: Roles that are platform-wide whatever department they are held in (no "other
 #: department" caller exists for an endpoint allowed only to them).
@@ -80,9 +87,16 @@ class Access:
     #: Methods the endpoint serves (pages; API operations have exactly one).
     methods: tuple[str, ...] = ("GET",)
     #: API operations taking a body: a JSON template that would succeed for the allowed
-    #: caller, so that a refusal is proven for a valid request (``{department_a}`` is the
-    #: code of department A, ``{today}`` today's date).
+    #: caller, so that a refusal is proven for a valid request (placeholders: see
+    #: :data:`TEMPLATE_HELP`).
     body: str = ""
+    #: A query string added to the URL (same placeholders), for operations that need one.
+    query: str = ""
+    #: Callers (``callers()`` names in the matrix test) whose case is a known defect of the
+    #: endpoint, reported and awaiting its app's owners: caller name -> what is wrong. The
+    #: case then runs as a strict expected failure (it fails the run once fixed, so that the
+    #: line is removed).
+    known_issues: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
 
 
@@ -115,8 +129,27 @@ def member_of_object(*, oversight: tuple[Role, ...], **kwargs: object) -> Access
 
 RECORDS_OVERSIGHT = (Role.PLATFORM_ADMIN, Role.CREDIT_OFFICE_REVIEWER, Role.AUDITOR)
 LISTS_OVERSIGHT = (Role.PLATFORM_ADMIN, Role.CREDIT_OFFICE_REVIEWER)
+#: Roles that read a department's joint-action inbox (xinyong.joint.permissions.INBOX_ROLES).
+JOINT_INBOX_ROLES = (
+    Role.DEPARTMENT_REPORTER,
+    Role.DEPARTMENT_CHECKER,
+    Role.CREDIT_OFFICE_REVIEWER,
+)
+#: Roles that may object in a department's name (xinyong.repair.permissions.FILING_ROLES).
+REPAIR_FILING_ROLES = JOINT_INBOX_ROLES
+
+_JOINT_ITEM = {"pk": "xinyong.joint.tests.matrix:make_inbox_item"}
+_JOINT_ENDPOINT = {"pk": "xinyong.joint.tests.matrix:make_webhook_endpoint"}
+_JOINT_WATCH = {"pk": "xinyong.joint.tests.matrix:make_watch"}
+_REPAIR_OBJECTION = {"pk": "xinyong.repair.tests.matrix:make_objection"}
+_REPAIR_APPLICATION = {"pk": "xinyong.repair.tests.matrix:make_application"}
 
 #: Console, portal and admin pages by URL name.
+#: A valid USCC of no subject of the test world.
+OUTSIDE_USCC = "91330102MA2H3X4Y6J"
+#: A check made by department A, named by its receipt id.
+_CHECK = {"receipt_id": "xinyong.checks.tests.matrix:make_check"}
+
 PAGES: dict[str, Access] = {
     # portal and platform
     "portal:home": public(),
@@ -160,15 +193,106 @@ PAGES: dict[str, Access] = {
     "console:records-record": member_of_object(
         oversight=RECORDS_OVERSIGHT, params={"record_id": "record"}
     ),
+    # dashboards (xinyong.console.dashboards): every panel counts under its app's scope
+    "console:dashboards": role(
+        note="any staff member; each panel counts only the rows the user may see"
+    ),
+    # joint action (xinyong.joint.permissions; docs/decisions/0039-joint-scopes.md)
+    "console:joint-inbox": role(
+        note="any staff member; items of departments where they are reporter, checker or "
+        "credit-office reviewer"
+    ),
+    "console:joint-item": role(*JOINT_INBOX_ROLES, scope_of=ScopeOf.OBJECT, params=_JOINT_ITEM),
+    "console:joint-feedback": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        params=_JOINT_ITEM,
+        methods=("POST",),
+    ),
+    "console:joint-rates": role(
+        Role.CREDIT_OFFICE_REVIEWER,
+        oversight=(Role.PLATFORM_ADMIN,),
+        note="the credit office's figures of every department",
+    ),
+    "console:joint-webhooks": role(
+        methods=("GET", "POST"),
+        note="any staff member; endpoints of departments where they are reporter; "
+        "registering needs the reporter role in the chosen department",
+    ),
+    "console:joint-webhook-rotate": role(
+        Role.DEPARTMENT_REPORTER, scope_of=ScopeOf.OBJECT, params=_JOINT_ENDPOINT, methods=("POST",)
+    ),
+    "console:joint-webhook-disable": role(
+        Role.DEPARTMENT_REPORTER, scope_of=ScopeOf.OBJECT, params=_JOINT_ENDPOINT, methods=("POST",)
+    ),
+    "console:joint-redeliver": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        params={"pk": "xinyong.joint.tests.matrix:make_dead_delivery"},
+        methods=("POST",),
+    ),
+    "console:joint-watches": role(
+        methods=("GET", "POST"),
+        note="any staff member; watches of departments where they are checker; "
+        "registering needs the checker role in the chosen department",
+    ),
+    "console:joint-watch-end": role(
+        Role.DEPARTMENT_CHECKER, scope_of=ScopeOf.OBJECT, params=_JOINT_WATCH, methods=("POST",)
+    ),
+    # objections and repair (xinyong.repair.permissions): the owning department's reporters,
+    # the credit office's reviewers everywhere; the public files and follows without log-in
+    "console:repair-worklist": role(
+        oversight=(Role.CREDIT_OFFICE_REVIEWER,),
+        note="any staff member; objections and applications of their reporter departments",
+    ),
+    "console:repair-objection": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        oversight=(Role.CREDIT_OFFICE_REVIEWER,),
+        params=_REPAIR_OBJECTION,
+        methods=("GET", "POST"),
+    ),
+    "console:repair-application": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        oversight=(Role.CREDIT_OFFICE_REVIEWER,),
+        params=_REPAIR_APPLICATION,
+        methods=("GET", "POST"),
+    ),
+    "console:repair-material": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        oversight=(Role.CREDIT_OFFICE_REVIEWER,),
+        params={**_REPAIR_APPLICATION, "material_id": "xinyong.repair.tests.matrix:make_material"},
+    ),
+    # portal (docs/portal.md): public pages; the object is named by a code in the URL
+    "portal:subject": public(params={"ref": "xinyong.portal.tests.matrix:company_code"}),
+    "portal:subject-report": public(params={"ref": "xinyong.portal.tests.matrix:company_code"}),
+    "portal:lists-serious": public(),
+    "portal:lists-red": public(),
+    "portal:report-verify-lookup": public(),
+    "portal:report-verify": public(
+        params={"code": "xinyong.portal.tests.matrix:make_report_code"}, methods=("GET", "POST")
+    ),
+    # checks (docs/checks.md): department checkers; a check is its department's
+    "console:checks-home": role(Role.DEPARTMENT_CHECKER, methods=("GET", "POST")),
+    "console:checks-batch": role(Role.DEPARTMENT_CHECKER, methods=("POST",)),
+    "console:checks-detail": role(Role.DEPARTMENT_CHECKER, scope_of=ScopeOf.OBJECT, params=_CHECK),
+    "console:checks-results": role(Role.DEPARTMENT_CHECKER, scope_of=ScopeOf.OBJECT, params=_CHECK),
+    "console:checks-receipt": role(Role.DEPARTMENT_CHECKER, scope_of=ScopeOf.OBJECT, params=_CHECK),
+    "portal:repair-index": public(),
+    "portal:repair-object": public(
+        methods=("GET", "POST"), note="identifier must be the subject's"
+    ),
+    "portal:repair-apply": public(methods=("GET", "POST"), note="identifier must be the subject's"),
+    "portal:repair-progress": public(note="query code and the subject's identifier"),
     # security
     "security:login-code": Access(AccessClass.LOGIN_STEP, methods=("GET", "POST")),
     "security:login-enrol": Access(AccessClass.LOGIN_STEP, methods=("GET", "POST")),
     "security:twofactor": staff(methods=("GET", "POST")),
     "security:tokens": role(Role.PLATFORM_ADMIN),
     "security:token-create": role(Role.PLATFORM_ADMIN, methods=("GET", "POST")),
-    "security:token-rotate": role(
-        Role.PLATFORM_ADMIN, params={"pk": "token"}, methods=("GET", "POST")
-    ),
+    "security:token-rotate": role(Role.PLATFORM_ADMIN, params={"pk": "token"}, methods=("POST",)),
     "security:token-revoke": role(
         Role.PLATFORM_ADMIN, params={"pk": "token"}, methods=("GET", "POST")
     ),
@@ -211,6 +335,18 @@ PAGE_RULES: list[tuple[str, Access]] = [
     ("admin:*", Access(AccessClass.ADMIN, params=_ADMIN_OBJECT, methods=("GET", "POST"))),
 ]
 
+_REPAIR_SYNC_EVENT = (
+    '{"schema": "xinyong.repair.completed", "version": 1, '
+    '"event_id": "0d5c7a52-6a2e-4a59-9d0b-3f1f0e6a1c99", '
+    '"occurred_at": "2026-11-20T09:30:00+08:00", '
+    '"origin": {"division": "320800", "platform": "矩阵上级平台"}, '
+    '"record": {"department_code": "{department_a}", "item_code": "CF", '
+    '"decision_number": "矩阵罚〔2024〕0号", "decision_date": "2024-03-01"}, '
+    '"subject": {"uscc": null, "name": "矩阵"}, '
+    '"repair": {"reference": "RA-000001", "decided_on": "2026-11-20", '
+    '"regime": "ndrc-order-58", "effects": ["stop-publication"]}}'
+)
+
 #: API operations by ``"METHOD /api/v1/path"`` (the OpenAPI document's path and method).
 API: dict[str, Access] = {
     "POST /api/v1/identifiers/validate": public(methods=("POST",)),
@@ -251,6 +387,185 @@ API: dict[str, Access] = {
         params={"record_id": "record"},
         methods=("POST",),
         body='{"reason": "处罚决定被撤销", "decision_changed_on": "{today}"}',
+    ),
+    # joint action (docs/joint-action.md "API"; docs/decisions/0039-joint-scopes.md)
+    "GET /api/v1/joint/inbox": role(
+        note="staff: items of departments where they hold an inbox role; a token (any "
+        "scope): its department's items"
+    ),
+    "GET /api/v1/joint/inbox/{item_id}": role(
+        *JOINT_INBOX_ROLES,
+        scope_of=ScopeOf.OBJECT,
+        params={"item_id": "xinyong.joint.tests.matrix:make_inbox_item"},
+        note="a token of the item's department with any scope also reads it",
+    ),
+    "POST /api/v1/joint/feedback": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.REPORT,
+        methods=("POST",),
+        body='{"item": {xinyong.joint.tests.matrix:make_inbox_item}, "outcome": "applied"}',
+    ),
+    "GET /api/v1/joint/feedback-rates": role(
+        Role.CREDIT_OFFICE_REVIEWER,
+        oversight=(Role.PLATFORM_ADMIN,),
+        note="also a token with read_shared held by a credit office (not proven here: the "
+        "world's tokens are of sector authorities)",
+    ),
+    "GET /api/v1/joint/feedback/overdue": role(
+        Role.CREDIT_OFFICE_REVIEWER,
+        oversight=(Role.PLATFORM_ADMIN,),
+        note="as feedback-rates",
+    ),
+    "GET /api/v1/joint/webhooks": role(note="endpoints of the caller's report departments"),
+    "POST /api/v1/joint/webhooks": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.REPORT,
+        methods=("POST",),
+        body='{"url": "https://matrix-a.example/hook", "department": "{department_a}"}',
+        note="the department named in the body",
+    ),
+    "POST /api/v1/joint/webhooks/{endpoint_id}/rotate-secret": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.REPORT,
+        params={"endpoint_id": _JOINT_ENDPOINT["pk"]},
+        methods=("POST",),
+    ),
+    "DELETE /api/v1/joint/webhooks/{endpoint_id}": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.REPORT,
+        params={"endpoint_id": _JOINT_ENDPOINT["pk"]},
+        methods=("DELETE",),
+    ),
+    "GET /api/v1/joint/webhooks/deliveries": role(
+        note="deliveries of the caller's report departments",
+    ),
+    "POST /api/v1/joint/webhooks/deliveries/{delivery_id}/redeliver": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.REPORT,
+        params={"delivery_id": "xinyong.joint.tests.matrix:make_dead_delivery"},
+        methods=("POST",),
+    ),
+    "POST /api/v1/joint/watches": role(
+        Role.DEPARTMENT_CHECKER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.CHECK,
+        methods=("POST",),
+        body='{"subject": "{company_uscc}", "matter": "fiscal_funds", '
+        '"grant_reference": "矩阵财补〔2026〕7号", "department": "{department_a}"}',
+        note="the department named in the body",
+    ),
+    "GET /api/v1/joint/watches": role(note="watches of the caller's check departments"),
+    "DELETE /api/v1/joint/watches/{watch_id}": role(
+        Role.DEPARTMENT_CHECKER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.CHECK,
+        params={"watch_id": _JOINT_WATCH["pk"]},
+        methods=("DELETE",),
+    ),
+    # checks (docs/checks.md): a token with the check scope or a department checker. Any
+    # department may check any subject, so the request names a subject outside the world
+    # (the world's company and person are department A's data for the leak check).
+    "GET /api/v1/checks/ping": public(),
+    "GET /api/v1/checks": role(
+        Role.DEPARTMENT_CHECKER,
+        token_scope=TokenScope.CHECK,
+        query=f"subject={OUTSIDE_USCC}&matter=government_procurement&purpose=矩阵测试",
+    ),
+    "POST /api/v1/checks/batch": role(
+        Role.DEPARTMENT_CHECKER,
+        token_scope=TokenScope.CHECK,
+        methods=("POST",),
+        body='{"subjects": ["' + OUTSIDE_USCC + '"], "matter": "government_procurement",'
+        ' "purpose": "矩阵测试"}',
+    ),
+    "GET /api/v1/checks/as-of": role(
+        Role.DEPARTMENT_CHECKER,
+        token_scope=TokenScope.CHECK,
+        query="subject=" + OUTSIDE_USCC + "&matter=government_procurement&date={today}"
+        "&purpose=矩阵测试",
+    ),
+    "GET /api/v1/checks/receipts/public-key": public(),
+    "GET /api/v1/checks/receipts/{receipt_id}": role(
+        Role.DEPARTMENT_CHECKER,
+        scope_of=ScopeOf.OBJECT,
+        token_scope=TokenScope.CHECK,
+        params={"receipt_id": _CHECK["receipt_id"]},
+        note="the checking department only",
+    ),
+    "GET /api/v1/checks/receipts/{receipt_id}/verify": public(
+        params={"receipt_id": _CHECK["receipt_id"]}
+    ),
+    "POST /api/v1/checks/receipts/{receipt_id}/verify": public(
+        params={"receipt_id": _CHECK["receipt_id"]}, methods=("POST",), body="{}"
+    ),
+    # objections and repair (docs/repair.md; xinyong.repair.permissions). Decisions are
+    # taken by people: tokens are refused (403) on the department operations.
+    "POST /api/v1/repair/objections": public(
+        methods=("POST",),
+        body='{"target": "record", "id": {record}, "ground": "wrong", "statement": "金额有误",'
+        ' "filer_name": "矩阵异议人", "subject_identifier": "{company_uscc}"}',
+        note="the subject; its identifier must match (REPAIR_NOT_YOUR_RECORD)",
+    ),
+    "POST /api/v1/repair/department-objections": role(
+        *REPAIR_FILING_ROLES,
+        scope_of=ScopeOf.OBJECT,
+        methods=("POST",),
+        body='{"target": "record", "id": {record}, "ground": "wrong", "statement": "金额有误",'
+        ' "filer_name": "矩阵甲局", "department": "{department_a}"}',
+        note="in the name of the department in the body, where the caller holds a filing role",
+    ),
+    "GET /api/v1/repair/progress/{code}": public(
+        params={"code": "=OB-000000"},
+        query="identifier={company_uscc}",
+        note="query code and the subject's identifier; 404 unless both match",
+    ),
+    "POST /api/v1/repair/objections/{pk}/decision": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        params=_REPAIR_OBJECTION,
+        methods=("POST",),
+        body='{"outcome": "upheld", "reasons": "经核实，信息准确。"}',
+    ),
+    "GET /api/v1/repair/records/{record_id}/eligibility": public(
+        params={"record_id": "record"},
+        query="identifier={company_uscc}",
+        note="the subject's identifier must match",
+    ),
+    "POST /api/v1/repair/applications": public(
+        methods=("POST",), note="multipart; the subject's identifier must match"
+    ),
+    "POST /api/v1/repair/applications/{pk}/review": role(
+        Role.CREDIT_OFFICE_REVIEWER,
+        params=_REPAIR_APPLICATION,
+        methods=("POST",),
+        body='{"passed": true, "note": "材料齐全"}',
+        note="credit-office reviewers of any department (initial review)",
+    ),
+    "POST /api/v1/repair/applications/{pk}/decision": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        params={"pk": "xinyong.repair.tests.matrix:make_reviewed_application"},
+        methods=("POST",),
+        body='{"approve": false, "reasons": "矩阵测试：不予修复"}',
+    ),
+    "POST /api/v1/repair/sync-events": role(
+        Role.CREDIT_OFFICE_REVIEWER,
+        methods=("POST",),
+        body=_REPAIR_SYNC_EVENT,
+        note="credit-office reviewers until the exchange transport has credentials",
+        known_issues={
+            "same_department_without_role": "the operation reads its ``payload: dict`` from "
+            "the query string (django-ninja), so every JSON request gets 422 REQUEST_INVALID "
+            "before the reviewer check; the event cannot be applied over the API",
+        },
+    ),
+    "GET /api/v1/security/alerts": role(
+        Role.AUDITOR, note="staff only; credit-office auditors: all; others: own departments"
     ),
     "GET /api/v1/security/whoami": staff(token_scope=TokenScope.REPORT),
 }
