@@ -35,6 +35,10 @@ class CodedError(Exception):
         self.message_zh = message_zh
         self.message_en = message_en
         if status is not None:
+            # ``status`` is the HTTP status; a detail about an object's status needs another
+            # name (``current_status=…``), or the error would crash the response.
+            if not isinstance(status, int):
+                raise TypeError(f"{self.code}: status must be an HTTP status code, not {status!r}")
             self.status = status  # type: ignore[misc]
         self.details = details
         super().__init__(f"{self.code}: {message_zh} / {message_en}")

@@ -97,6 +97,9 @@ class EventType(models.IntegerChoices):
     REPAIR_APPLICATION_APPROVED = 7104, _("Repair application approved")
     REPAIR_APPLICATION_REFUSED = 7105, _("Repair application refused")
     REPAIR_APPLICATION_OVERDUE = 7106, _("Repair application step overdue (alarm raised)")
+    REPAIR_AWAITING_HIGHER_REVIEW = 7107, _(
+        "Repair approved by the sector authority, awaiting the higher platform's review"
+    )
     # 72xx repair eligibility
     REPAIR_ELIGIBILITY_NOTIFIED = 7201, _("Subject told it may apply for repair")
     REPAIR_BAR_RECORDED = 7202, _("Record marked never repairable")
@@ -109,6 +112,7 @@ class EventType(models.IntegerChoices):
     # 60xx checks before granting (应查必查): one event per check, digesting its receipt
     CHECK_MADE = 6001, _("Subject checked before granting (receipt issued)")
     BATCH_CHECK_MADE = 6002, _("Subjects checked in a batch before granting (receipt issued)")
+    REGISTER_ANCHORED = 6003, _("Check register chain anchored in the audit trail")
     # 90xx platform operations
     DEMO_DATA_LOADED = 9001, _("Demo data loaded")
     DATABASE_BACKED_UP = 9002, _("Database backed up")

@@ -80,6 +80,14 @@ SETTING_DEFINITIONS: Final[dict[str, SettingDefinition]] = {
             "Working days in advance a subject is told it may apply for repair",
         ),
         SettingDefinition(
+            "repair.higher_review_working_days",
+            "working_days",
+            "上级信用平台复核信用修复决定的期限（0 表示不设复核）",
+            "Deadline of the higher credit platform's review of a repair decision (0: no "
+            "such review)",
+            minimum=0,
+        ),
+        SettingDefinition(
             "repair.initial_review_working_days",
             "working_days",
             "信用修复申请初审期限",
@@ -115,6 +123,15 @@ SETTING_DEFINITIONS: Final[dict[str, SettingDefinition]] = {
             "working_days",
             "实施部门收到联合奖惩推送后反馈执行情况的期限",
             "Deadline for an implementing department to report back after a joint-action push",
+        ),
+        # Read by the consent registry (xinyong.security; docs/decisions/0044).
+        SettingDefinition(
+            "security.consent_max_days",
+            "days",
+            "个人信用信息查询使用授权的最长有效期（日），禁止一次授权终身使用",
+            "Longest validity (calendar days) of a consent to use personal credit "
+            "information; lifetime consent is not allowed",
+            maximum=1826,
         ),
     )
 }

@@ -5,7 +5,10 @@ which must be the subject's own — ``REPAIR_NOT_YOUR_RECORD``): file an objecti
 eligibility, apply for repair (multipart, with the materials), follow progress by query code.
 Department operations (``api_auth``: a token or a staff session; the roles of
 ``xinyong.repair.permissions``): object in a department's name, answer an objection, review
-and decide an application, apply a synchronised-repair event from another platform.
+and decide an application, record the higher platform's review (where configured), read one
+objection or application, apply a synchronised-repair event from another platform. Every
+staff read of an objection or an application (the reads, and the answers of the review and
+decision operations) writes a query-register entry in the transaction of the read.
 Every field is listed: nothing leaks when a model grows. Repair is free: no operation takes
 or returns a fee.
 """
@@ -15,8 +18,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Body, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xinyong.core.models import Department
@@ -29,7 +33,9 @@ from xinyong.repair.materials import MaterialFile
 from xinyong.repair.models import Objection, RepairApplication
 from xinyong.repair.permissions import restrict
 from xinyong.repair.queries import lookup_by_code, subject_notifications
+from xinyong.security.actions.register import record_access
 from xinyong.security.auth import api_auth, principal_of
+from xinyong.security.choices import LegalBasis
 
 router = Router(tags=["repair"])
 
@@ -103,6 +109,9 @@ class ApplicationOut(Schema):
     due_on: date | None
     materials: list[str]
     initial_review_note: str | None
+    authority_decided_on: date | None
+    higher_review_on: date | None
+    higher_review_note: str | None
     decided_on: date | None
     reasons: str | None
     refusal_code: str | None
@@ -119,6 +128,12 @@ class AppDecisionIn(Schema):
     approve: bool
     reasons: str = ""
     decided_on: date | None = None
+
+
+class HigherReviewIn(Schema):
+    approve: bool
+    note: str = ""
+    reviewed_on: date | None = None
 
 
 class SyncOut(Schema):
@@ -165,6 +180,9 @@ def application_out(a: RepairApplication) -> dict[str, Any]:
         "due_on": a.due_on,
         "materials": sorted({m.material_code for m in a.materials.all()}),
         "initial_review_note": a.initial_review_note or None,
+        "authority_decided_on": a.authority_decided_on,
+        "higher_review_on": a.higher_review_on,
+        "higher_review_note": a.higher_review_note or None,
         "decided_on": a.decided_on,
         "reasons": a.decision_reasons or None,
         "refusal_code": a.refusal_code or None,
@@ -255,15 +273,51 @@ def decide_objection(request: HttpRequest, pk: int, payload: DecisionIn) -> dict
     """The owning department answers: ``corrected``, ``revoked`` or ``upheld``, with
     reasons."""
     user = _staff(request)
-    objection = _visible(Objection, user, pk)
-    objection = actions.do_decide_objection(
-        objection,
-        outcome=payload.outcome,
-        reasons=payload.reasons,
-        decided_on=payload.decided_on,
-        acting_user=user,
-    )
+    with transaction.atomic():
+        objection = _visible(Objection, user, pk)
+        objection = actions.do_decide_objection(
+            objection,
+            outcome=payload.outcome,
+            reasons=payload.reasons,
+            decided_on=payload.decided_on,
+            acting_user=user,
+        )
+        _register(request, objection, purpose=f"答复异议 {objection.reference}",
+                  fields=OBJECTION_FIELDS)  # fmt: skip
     return objection_out(objection)
+
+
+@router.get(
+    "/objections/{int:pk}", response=ObjectionOut, auth=api_auth, summary="One objection (staff)"
+)
+def read_objection(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """An objection those who handle it may see (404 otherwise); the read is registered."""
+    user = _staff(request)
+    with transaction.atomic():
+        objection = _visible(Objection, user, pk)
+        _register(request, objection, purpose=f"查阅异议 {objection.reference}",
+                  fields=OBJECTION_FIELDS)  # fmt: skip
+    return objection_out(objection)
+
+
+#: What the staff API returns that is not public (the register lists the fields read).
+OBJECTION_FIELDS = ("ground", "status", "outcome", "reasons", "notices")
+APPLICATION_FIELDS = ("status", "materials", "initial_review_note", "reasons",
+                      "higher_review_note", "notices")  # fmt: skip
+
+
+def _register(request: HttpRequest, obj: Objection | RepairApplication, *, purpose: str,
+              fields: tuple[str, ...]) -> None:  # fmt: skip
+    """One query-register entry for a staff API read of ``obj``, in the transaction of the
+    read (as the console's pages do, ``xinyong.repair.views``)."""
+    record_access(
+        actor=principal_of(request),
+        purpose=purpose,
+        legal_basis=LegalBasis.STATUTORY_DUTY,
+        subject=obj.subject,
+        obj=obj,
+        fields=fields,
+    )
 
 
 def _visible(model: Any, user: Any, pk: int) -> Any:
@@ -354,10 +408,54 @@ def read_upload(upload: Any) -> bytes:
 )
 def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
     user = _staff(request)
-    application = _visible(RepairApplication, user, pk)
-    application = actions.do_review_repair_application(
-        application, passed=payload.passed, note=payload.note, acting_user=user
-    )
+    with transaction.atomic():
+        application = _visible(RepairApplication, user, pk)
+        application = actions.do_review_repair_application(
+            application, passed=payload.passed, note=payload.note, acting_user=user
+        )
+        _register(request, application, purpose=f"初审信用修复申请 {application.reference}",
+                  fields=APPLICATION_FIELDS)  # fmt: skip
+    return application_out(application)
+
+
+@router.get(
+    "/applications/{int:pk}",
+    response=ApplicationOut,
+    auth=api_auth,
+    summary="One repair application (staff)",
+)
+def read_application(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """An application those who handle it may see (404 otherwise); the read is registered."""
+    user = _staff(request)
+    with transaction.atomic():
+        application = _visible(RepairApplication, user, pk)
+        _register(request, application, purpose=f"查阅信用修复申请 {application.reference}",
+                  fields=APPLICATION_FIELDS)  # fmt: skip
+    return application_out(application)
+
+
+@router.post(
+    "/applications/{int:pk}/higher-review",
+    response=ApplicationOut,
+    auth=api_auth,
+    summary="The higher credit platform's review (where configured)",
+)
+def higher_review(request: HttpRequest, pk: int, payload: HigherReviewIn) -> dict[str, Any]:
+    """A credit-office reviewer records the higher platform's answer on a repair the sector
+    authority approved (only where ``repair.higher_review_working_days`` > 0)."""
+    user = _staff(request)
+    with transaction.atomic():
+        application = _visible(RepairApplication, user, pk)
+        application = actions.do_record_higher_review(
+            application,
+            approve=payload.approve,
+            note=payload.note,
+            reviewed_on=payload.reviewed_on,
+            acting_user=user,
+        )
+        _register(request, application,
+                  purpose=f"登记上级平台复核结果 {application.reference}",
+                  fields=APPLICATION_FIELDS)  # fmt: skip
     return application_out(application)
 
 
@@ -369,19 +467,22 @@ def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
 )
 def decide(request: HttpRequest, pk: int, payload: AppDecisionIn) -> dict[str, Any]:
     user = _staff(request)
-    application = _visible(RepairApplication, user, pk)
-    application = actions.do_decide_repair_application(
-        application,
-        approve=payload.approve,
-        reasons=payload.reasons,
-        decided_on=payload.decided_on,
-        acting_user=user,
-    )
+    with transaction.atomic():
+        application = _visible(RepairApplication, user, pk)
+        application = actions.do_decide_repair_application(
+            application,
+            approve=payload.approve,
+            reasons=payload.reasons,
+            decided_on=payload.decided_on,
+            acting_user=user,
+        )
+        _register(request, application, purpose=f"决定信用修复申请 {application.reference}",
+                  fields=APPLICATION_FIELDS)  # fmt: skip
     return application_out(application)
 
 
 @router.post("/sync-events", response=SyncOut, auth=api_auth, summary="Apply a repair event")
-def apply_event(request: HttpRequest, payload: dict[str, Any]) -> dict[str, Any]:
+def apply_event(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, Any]:
     """Apply a ``xinyong.repair.completed`` event from another platform (idempotent by
     ``event_id``). Credit-office reviewers only, until the exchange transport has its own
     credentials."""

@@ -63,6 +63,9 @@ class ApplicationStatus(models.TextChoices):
 
     INITIAL_REVIEW = "initial_review", _("Initial review by the credit office")
     AUTHORITY_REVIEW = "authority_review", _("Decision of the sector authority")
+    #: Only where the jurisdiction configures it (``repair.higher_review_working_days`` > 0;
+    #: 国办发〔2025〕22号): the sector authority approved, the higher platform reviews.
+    HIGHER_REVIEW = "higher_review", _("Review by the higher credit platform")
     APPROVED = "approved", _("Repaired")
     REFUSED = "refused", _("Refused")
     RETURNED = "returned", _("Returned: materials to be completed")
@@ -70,7 +73,11 @@ class ApplicationStatus(models.TextChoices):
 
 #: Application states in which the application is still open (a second one is a duplicate).
 OPEN_APPLICATION_STATES = frozenset(
-    {ApplicationStatus.INITIAL_REVIEW, ApplicationStatus.AUTHORITY_REVIEW}
+    {
+        ApplicationStatus.INITIAL_REVIEW,
+        ApplicationStatus.AUTHORITY_REVIEW,
+        ApplicationStatus.HIGHER_REVIEW,
+    }
 )
 
 
@@ -92,6 +99,7 @@ class NotificationKind(models.TextChoices):
     APPLICATION_DECIDED = "application_decided", _("Repair application decided")
     APPLICATION_OVERDUE = "application_overdue", _("Repair application step overdue")
     LISTING_REMOVAL_NEEDED = "listing_removal_needed", _("Listing to be removed after repair")
+    AFFECTED_CHECK = "affected_check", _("A check relied on a listing that changed")
 
 
 class SyncDirection(models.TextChoices):
@@ -131,6 +139,7 @@ AUDIT_EVENT_LABELS = (
     gettext_noop("Repair application approved"),
     gettext_noop("Repair application refused"),
     gettext_noop("Repair application step overdue (alarm raised)"),
+    gettext_noop("Repair approved by the sector authority, awaiting the higher platform's review"),
     gettext_noop("Subject told it may apply for repair"),
     gettext_noop("Record marked never repairable"),
     gettext_noop("Record repaired: publication stopped"),

@@ -55,7 +55,7 @@ def due_work(user: User, today: date) -> list[DueWork]:
     )
     steps = Q(status=ApplicationStatus.AUTHORITY_REVIEW, department_id__in=owned)
     if reviewer:
-        steps |= Q(status=ApplicationStatus.INITIAL_REVIEW)
+        steps |= Q(status__in=(ApplicationStatus.INITIAL_REVIEW, ApplicationStatus.HIGHER_REVIEW))
     reviews = _counts(RepairApplication.objects.filter(steps), "due_on", today)
 
     work = []

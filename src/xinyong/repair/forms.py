@@ -86,3 +86,16 @@ class DecideApplicationForm(forms.Form):
     reasons = forms.CharField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class HigherReviewForm(forms.Form):
+    """The higher credit platform's answer, recorded by a credit-office reviewer."""
+
+    approve = forms.TypedChoiceField(
+        label=_("The higher platform's answer"),
+        choices=[("1", _("Confirmed: repair takes effect")), ("0", _("Not confirmed"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

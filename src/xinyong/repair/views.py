@@ -28,7 +28,12 @@ from xinyong.errors import CodedError
 from xinyong.policy.regimes import regime_for
 from xinyong.repair import actions
 from xinyong.repair.eligibility import required_materials
-from xinyong.repair.forms import DecideApplicationForm, DecideObjectionForm, ReviewForm
+from xinyong.repair.forms import (
+    DecideApplicationForm,
+    DecideObjectionForm,
+    HigherReviewForm,
+    ReviewForm,
+)
 from xinyong.repair.materials import open_material
 from xinyong.repair.models import Notification, Objection, RepairApplication, RepairMaterial
 from xinyong.repair.permissions import is_reviewer, owns, restrict
@@ -150,6 +155,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decide = DecideApplicationForm(
         request.POST if request.POST.get("operation") == "decide" else None
     )
+    higher = HigherReviewForm(request.POST if request.POST.get("operation") == "higher" else None)
     if request.method == "POST":
         try:
             if request.POST.get("operation") == "review" and review.is_valid():
@@ -164,6 +170,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     application,
                     approve=decide.cleaned_data["approve"],
                     reasons=decide.cleaned_data["reasons"],
+                    acting_user=request.user,  # type: ignore[arg-type]
+                )
+            elif request.POST.get("operation") == "higher" and higher.is_valid():
+                actions.do_record_higher_review(
+                    application,
+                    approve=higher.cleaned_data["approve"],
+                    note=higher.cleaned_data["note"],
                     acting_user=request.user,  # type: ignore[arg-type]
                 )
             else:
@@ -186,6 +199,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": application.status == "initial_review" and is_reviewer(request.user),
             "may_decide": application.status == "authority_review"
             and owns(request.user, application.department_id),
+            "higher_form": higher,
+            "may_higher_review": application.status == "higher_review"
+            and is_reviewer(request.user),
             "history": _history(application),
             "notices": Notification.objects.filter(application=application).order_by("pk"),
             "today": timezone.localdate(),

@@ -558,11 +558,27 @@ API: dict[str, Access] = {
         methods=("POST",),
         body=_REPAIR_SYNC_EVENT,
         note="credit-office reviewers until the exchange transport has credentials",
-        known_issues={
-            "same_department_without_role": "the operation reads its ``payload: dict`` from "
-            "the query string (django-ninja), so every JSON request gets 422 REQUEST_INVALID "
-            "before the reviewer check; the event cannot be applied over the API",
-        },
+    ),
+    "GET /api/v1/repair/objections/{pk}": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        oversight=(Role.CREDIT_OFFICE_REVIEWER,),
+        params=_REPAIR_OBJECTION,
+        note="staff only; the read is registered",
+    ),
+    "GET /api/v1/repair/applications/{pk}": role(
+        Role.DEPARTMENT_REPORTER,
+        scope_of=ScopeOf.OBJECT,
+        oversight=(Role.CREDIT_OFFICE_REVIEWER,),
+        params=_REPAIR_APPLICATION,
+        note="staff only; the read is registered",
+    ),
+    "POST /api/v1/repair/applications/{pk}/higher-review": role(
+        Role.CREDIT_OFFICE_REVIEWER,
+        params=_REPAIR_APPLICATION,
+        methods=("POST",),
+        body='{"approve": true, "note": "矩阵测试：上级平台复核"}',
+        note="credit-office reviewers, where a higher review is configured",
     ),
     "GET /api/v1/security/alerts": role(
         Role.AUDITOR, note="staff only; credit-office auditors: all; others: own departments"

@@ -29,6 +29,8 @@ NATIONAL_DEFAULTS = {
     "repair.decision_working_days": 3,
     "repair.eligibility_notice_working_days": 3,
     "repair.initial_review_working_days": 2,
+    # Read by repair (xinyong.repair; docs/repair.md): 0 = no higher platform's review.
+    "repair.higher_review_working_days": 0,
     "objection.answer_working_days": 10,
     LISTING: 10,
     # Read by the listing procedure (xinyong.lists; docs/decisions/0023-listing-periods.md).
@@ -36,6 +38,8 @@ NATIONAL_DEFAULTS = {
     "listing.publication_working_days": 2,
     # Read by joint action (xinyong.joint; docs/decisions/0037-feedback-deadline.md).
     "joint.feedback_working_days": 5,
+    # Read by the consent registry (xinyong.security; docs/decisions/0044).
+    "security.consent_max_days": 365,
 }
 
 

@@ -4,6 +4,7 @@ these; none of them saves a row itself."""
 
 from xinyong.repair.actions.applications import (
     do_decide_repair_application,
+    do_record_higher_review,
     do_record_repair_bar,
     do_review_repair_application,
     do_submit_repair_application,
@@ -25,6 +26,7 @@ __all__ = [
     "do_forward_objection_to_listing",
     "do_notify_overdue",
     "do_notify_repair_eligibility",
+    "do_record_higher_review",
     "do_record_repair_bar",
     "do_review_repair_application",
     "do_submit_repair_application",

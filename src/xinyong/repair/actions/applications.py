@@ -9,6 +9,10 @@ repair does (RULES §3; seeds 000, 001, 003).
   申请材料不符合规定的及时告知申报主体修改完善材料后再次申报).
 - Decision by the sector authority within ``repair.decision_working_days`` (22号: 3), else
   the regime's own ``repair-decision`` deadline.
+- Where the jurisdiction configures a review by the higher credit platform
+  (``repair.higher_review_working_days`` > 0, 国办发〔2025〕22号), the authority's approval
+  waits for it (``do_record_higher_review``: a credit-office reviewer records the higher
+  platform's answer) before repair takes effect; 0 (the national default) means none.
 - Approval stops publication (``do_mark_record_repaired``), removes listings resting on the
   record through the listing procedure (``do_remove_listing_by_repair``; when the approving
   user may not fire it there, the listing's department is told instead), and stores the
@@ -31,6 +35,7 @@ from xinyong.core.models import User
 from xinyong.errors import CodedError
 from xinyong.lists.actions import do_remove_listing_by_repair
 from xinyong.lists.choices import CaseState
+from xinyong.policy.jurisdiction_settings import policy_setting
 from xinyong.policy.regimes import regime_for
 from xinyong.records.actions import do_mark_record_repaired
 from xinyong.records.models import Record
@@ -44,6 +49,7 @@ from xinyong.repair.actions._base import (
 )
 from xinyong.repair.actions.objections import affected_listings
 from xinyong.repair.choices import (
+    OPEN_APPLICATION_STATES,
     ApplicationStatus,
     NotificationKind,
     Recipient,
@@ -91,8 +97,7 @@ def check_submit_repair_application(
             eligible_from=found.eligible_from.isoformat(),
         )
     if RepairApplication.objects.filter(
-        record=record,
-        status__in=(ApplicationStatus.INITIAL_REVIEW, ApplicationStatus.AUTHORITY_REVIEW),
+        record=record, status__in=sorted(OPEN_APPLICATION_STATES)
     ).exists():
         raise conflict(
             "REPAIR_DUPLICATE_APPLICATION",
@@ -252,7 +257,7 @@ def _check_state(application: RepairApplication, expected: ApplicationStatus) ->
             "REPAIR_APPLICATION_STATE",
             f"申请当前处于“{application.get_status_display()}”，不能办理此步骤。",
             f"the application is {application.status}; this step is not possible now.",
-            status=application.status,
+            current_status=application.status,
         )
 
 
@@ -346,45 +351,30 @@ def do_decide_repair_application(
     before = application.status
     late = bool(application.due_on and decided_on > application.due_on)
     after: dict[str, Any] = {}
+    decided: date | None
+    application.authority_decided_on = decided_on
+    higher_days = higher_review_working_days(decided_on)
     if approve:
-        if RepairBar.objects.filter(record_id=application.record_id).exists():
-            raise refused(
-                "REPAIR_NEVER_REPAIRABLE",
-                "认定部门已认定该失信行为不可修复，只能驳回申请。",
-                "The department found the act never repairable; the application can only be "
-                "refused.",
-            )
-        record = do_mark_record_repaired(
-            application.record,
-            reference=application.query_code,
-            repaired_on=decided_on,
-            acting_user=acting_user,
-        )
-        application.status = ApplicationStatus.APPROVED
+        _check_not_barred(application)
         application.decision_reasons = reasons.strip()
-        removed, told = remove_listings_after_repair(
-            record, reference=application.reference, removed_on=decided_on,
-            acting_user=acting_user, today=today,
-        )  # fmt: skip
-        event_id = uuid.uuid4()
-        payload = build_repair_event(application, record, event_id=event_id, decided_on=decided_on)
-        RepairSyncEvent.objects.create(
-            event_id=event_id,
-            direction=SyncDirection.OUTGOING,
-            outcome=SyncOutcome.EMITTED,
-            payload=payload,
-            record=record,
-            application=application,
-            origin=settings.XINYONG["PLATFORM_DIVISION"],
-        )
-        after = {"listings_removed": removed, "listings_told": told, "event_id": str(event_id)}
-        event = EventType.REPAIR_APPLICATION_APPROVED
+    if approve and higher_days:
+        deadline = working_deadline("repair.higher_review_working_days", start=decided_on)
+        application.status = ApplicationStatus.HIGHER_REVIEW
+        _set_due(application, deadline.due_on, deadline.working_days, deadline.provisional)
+        event = EventType.REPAIR_AWAITING_HIGHER_REVIEW
+        after = {"higher_review_due_on": application.due_on}
         _tell_decided(
             application,
-            "信用修复已完成：该信息停止公示，相关名单已移出或已通知认定部门移出。",
-            "Repair completed: the information is no longer published; listings resting on it "
-            "were removed or their departments told to remove them.",
+            "认定单位已同意信用修复，待上级信用平台复核后生效。",
+            "The sector authority approved the repair; it takes effect once the higher credit "
+            "platform has reviewed it.",
         )
+        decided = None
+    elif approve:
+        after = _apply_repair(application, repaired_on=decided_on, acting_user=acting_user,
+                              today=today)  # fmt: skip
+        event = EventType.REPAIR_APPLICATION_APPROVED
+        decided = decided_on
     else:
         reasons = require_text(reasons, name="reasons", code="REPAIR_REASONS_REQUIRED")
         application.status = ApplicationStatus.REFUSED
@@ -393,10 +383,10 @@ def do_decide_repair_application(
         event = EventType.REPAIR_APPLICATION_REFUSED
         _tell_decided(application, f"信用修复申请未获批准。理由：{reasons}",
                       f"The repair application was refused. Reasons: {reasons}")  # fmt: skip
-    application.decided_on = decided_on
-    application.due_on = None
-    application.due_working_days = None
-    application.due_provisional = False
+        decided = decided_on
+    if decided is not None:
+        application.decided_on = decided
+        _set_due(application, None, None, False)
     application.save()
     record_event(
         event,
@@ -406,6 +396,138 @@ def do_decide_repair_application(
         subject_id=application.subject_id,
         before={"status": before},
         after={"status": application.status, "decided_on": decided_on, "late": late, **after},
+    )
+    return application
+
+
+def higher_review_working_days(on: date) -> int:
+    """Working days of the higher credit platform's review in force on ``on``; 0 when the
+    jurisdiction configures none (the national default) or the setting is absent."""
+    try:
+        return int(policy_setting("repair.higher_review_working_days", on=on).value)
+    except CodedError:
+        return 0
+
+
+def _set_due(application: RepairApplication, due_on: date | None, days: int | None,
+             provisional: bool) -> None:  # fmt: skip
+    application.due_on = due_on
+    application.due_working_days = days
+    application.due_provisional = provisional
+
+
+def _check_not_barred(application: RepairApplication) -> None:
+    if RepairBar.objects.filter(record_id=application.record_id).exists():
+        raise refused(
+            "REPAIR_NEVER_REPAIRABLE",
+            "认定部门已认定该失信行为不可修复，只能驳回申请。",
+            "The department found the act never repairable; the application can only be refused.",
+        )
+
+
+def _apply_repair(
+    application: RepairApplication, *, repaired_on: date, acting_user: User, today: date
+) -> dict[str, Any]:
+    """What an approval does: stop publication of the record, remove the listings resting on
+    it, store the outgoing synchronised-repair event, tell the subject. Sets the status;
+    the caller saves."""
+    record = do_mark_record_repaired(
+        application.record,
+        reference=application.query_code,
+        repaired_on=repaired_on,
+        acting_user=acting_user,
+    )
+    application.status = ApplicationStatus.APPROVED
+    removed, told = remove_listings_after_repair(
+        record, reference=application.reference, removed_on=repaired_on,
+        acting_user=acting_user, today=today,
+    )  # fmt: skip
+    event_id = uuid.uuid4()
+    payload = build_repair_event(application, record, event_id=event_id, decided_on=repaired_on)
+    RepairSyncEvent.objects.create(
+        event_id=event_id,
+        direction=SyncDirection.OUTGOING,
+        outcome=SyncOutcome.EMITTED,
+        payload=payload,
+        record=record,
+        application=application,
+        origin=settings.XINYONG["PLATFORM_DIVISION"],
+    )
+    _tell_decided(
+        application,
+        "信用修复已完成：该信息停止公示，相关名单已移出或已通知认定部门移出。",
+        "Repair completed: the information is no longer published; listings resting on it "
+        "were removed or their departments told to remove them.",
+    )
+    return {"listings_removed": removed, "listings_told": told, "event_id": str(event_id)}
+
+
+@transaction.atomic
+def do_record_higher_review(
+    application: RepairApplication | int,
+    *,
+    approve: bool,
+    note: str = "",
+    acting_user: User,
+    reviewed_on: date | None = None,
+    today: date | None = None,
+) -> RepairApplication:
+    """Record the higher credit platform's answer on a repair the sector authority approved
+    (only where the jurisdiction configures that review). A credit-office reviewer records
+    it. Approval makes the repair take effect on ``reviewed_on`` (as
+    ``do_decide_repair_application`` does without the review); a refusal needs reasons the
+    subject can act on."""
+    today = today or today_local()
+    reviewed_on = reviewed_on or today
+    check_reviewer(acting_user, "登记上级信用平台的复核结果", "record the higher platform's review")
+    application = _lock(application)
+    _check_state(application, ApplicationStatus.HIGHER_REVIEW)
+    assert application.authority_decided_on is not None
+    if reviewed_on > today or reviewed_on < application.authority_decided_on:
+        raise refused(
+            "REPAIR_DATE_INVALID",
+            "复核日期应在认定单位决定日期与今天之间。",
+            "the review date must lie between the sector authority's decision and today.",
+        )
+    before = application.status
+    late = bool(application.due_on and reviewed_on > application.due_on)
+    application.higher_review_on = reviewed_on
+    if approve:
+        _check_not_barred(application)
+        application.higher_review_note = note.strip()
+        after = _apply_repair(application, repaired_on=reviewed_on, acting_user=acting_user,
+                              today=today)  # fmt: skip
+        event = EventType.REPAIR_APPLICATION_APPROVED
+    else:
+        note = require_text(note, name="note", code="REPAIR_REASONS_REQUIRED")
+        application.status = ApplicationStatus.REFUSED
+        application.higher_review_note = note
+        application.refusal_code = "REPAIR_REFUSED_BY_HIGHER_PLATFORM"
+        event = EventType.REPAIR_APPLICATION_REFUSED
+        after = {}
+        _tell_decided(
+            application,
+            f"上级信用平台复核未同意信用修复。理由：{note}",
+            f"The higher credit platform did not confirm the repair. Reasons: {note}",
+        )
+    application.decided_on = reviewed_on
+    _set_due(application, None, None, False)
+    application.save()
+    record_event(
+        event,
+        acting_user=acting_user,
+        obj=application,
+        department=application.department,
+        subject_id=application.subject_id,
+        before={"status": before},
+        after={
+            "status": application.status,
+            "decided_on": reviewed_on,
+            "higher_review": True,
+            "note": application.higher_review_note,
+            "late": late,
+            **after,
+        },
     )
     return application
 

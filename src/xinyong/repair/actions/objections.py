@@ -14,6 +14,7 @@ answer listing objections itself.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,8 @@ from django.db import transaction
 
 from xinyong.audit.events import EventType
 from xinyong.audit.record import record_event
+from xinyong.checks.choices import Answer
+from xinyong.checks.models import Check, CheckAnswer
 from xinyong.core.models import Department, User
 from xinyong.errors import CodedError, PermissionDenied
 from xinyong.lists import actions as list_actions
@@ -379,6 +382,13 @@ def do_decide_objection(
         affected = (
             _tell_affected_listings(objection, record) if outcome != ObjectionOutcome.UPHELD else []
         )
+    checks_told = (
+        _tell_affected_checks(objection, outcome=outcome, case_ids=affected, today=decided_on)
+        if objection.target_kind == TargetKind.RECORD
+        else _tell_affected_checks(
+            objection, outcome=outcome, case_ids=[objection.listing_case_id or 0], today=decided_on
+        )
+    )
     _close(objection, outcome=outcome, reasons=reasons, decided_on=decided_on, by=acting_user)
     record_event(
         EventType.OBJECTION_DECIDED,
@@ -392,6 +402,7 @@ def do_decide_objection(
             "answer_due_on": objection.answer_due_on,
             "late": bool(objection.answer_due_on and decided_on > objection.answer_due_on),
             "affected_listings": affected,
+            "affected_checks": checks_told,
         },
     )
     return objection
@@ -461,6 +472,92 @@ def _tell_affected_listings(objection: Objection, record: Record) -> list[int]:
     return [c.pk for c in cases]
 
 
+#: How far back checks resting on a changed listing are traced (docs/repair.md, "Tracing").
+CHECK_TRACE_YEARS = 2
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def checks_citing_listings(
+    case_ids: list[int], *, subject_id: int, since: date
+) -> list[tuple[Check, list[int]]]:
+    """Checks made on or after ``since`` whose answer about ``subject_id`` was not "clear"
+    and cited one of ``case_ids`` among the listings behind it (``CheckAnswer.detail``
+    ``listings[].case_id``), with the cited ids; oldest first. The JSON is read here rather
+    than queried, the same on SQLite and PostgreSQL; the subject's answer lines are few."""
+    wanted = {pk for pk in case_ids if pk}
+    if not wanted:
+        return []
+    lines = (
+        CheckAnswer.objects.filter(subject_id=subject_id, check_request__checked_on__gte=since)
+        .exclude(answer__in=(Answer.CLEAR, Answer.INVALID))
+        .select_related("check_request")
+        .order_by("check_request__checked_at", "check_request_id", "position")
+    )
+    cited: dict[int, list[int]] = defaultdict(list)
+    checks: dict[int, Check] = {}
+    for line in lines:
+        detail = line.detail if isinstance(line.detail, dict) else {}
+        for listing in detail.get("listings") or []:
+            case_id = listing.get("case_id") if isinstance(listing, dict) else None
+            if case_id in wanted and case_id not in cited[line.check_request_id]:
+                cited[line.check_request_id].append(case_id)
+                checks[line.check_request_id] = line.check_request
+    return [(checks[pk], cited[pk]) for pk in checks]
+
+
+def _tell_affected_checks(
+    objection: Objection, *, outcome: str, case_ids: list[int], today: date
+) -> list[str]:
+    """Tell each department whose check in the last ``CHECK_TRACE_YEARS`` years relied on a
+    listing that was revoked or corrected (or rests on information that was) to check
+    again; once per objection, check and listing (the notification's key). Returns the
+    receipt ids told."""
+    if outcome == ObjectionOutcome.UPHELD:
+        return []
+    cases = {c.pk: c for c in ListingCase.objects.filter(pk__in=[pk for pk in case_ids if pk])}
+    if not cases:
+        return []
+    verb_zh = "已撤销" if outcome == ObjectionOutcome.REVOKED else "已更正"
+    verb_en = "revoked" if outcome == ObjectionOutcome.REVOKED else "corrected"
+    what_zh = "该名单所依据的信息" if objection.target_kind == TargetKind.RECORD else "该名单"
+    what_en = (
+        "the information it rests on has" if objection.target_kind == TargetKind.RECORD
+        else "it has"
+    )  # fmt: skip
+    told: list[str] = []
+    since = _years_before(today, CHECK_TRACE_YEARS)
+    for check, cited in checks_citing_listings(
+        list(cases), subject_id=objection.subject_id, since=since
+    ):
+        for case_id in cited:
+            case = cases[case_id]
+            made = notify(
+                f"affected-check:{objection.pk}:{check.pk}:{case_id}",
+                kind=NotificationKind.AFFECTED_CHECK,
+                recipient=Recipient.DEPARTMENT,
+                department_id=check.department_id,
+                subject_id=objection.subject_id,
+                objection=objection,
+                record_id=objection.record_id,
+                listing_case=case,
+                message_zh=f"贵部门于 {check.checked_on} 所作的核查（回执 {check.public_id}）依据了"
+                f"名单案件 {case.reference}，经异议 {objection.reference} 核实，{what_zh}{verb_zh}"
+                "，请重新核查。",
+                message_en=f"A check you made on {check.checked_on} (receipt {check.public_id}) "
+                f"relied on listing case {case.reference}; after objection "
+                f"{objection.reference} {what_en} been {verb_en}. Check again.",
+            )
+            if made is not None and str(check.public_id) not in told:
+                told.append(str(check.public_id))
+    return told
+
+
 @transaction.atomic
 def do_sync_listing_objection(
     objection: Objection | int, *, actor_label: str = "system:repair-tick"
@@ -481,6 +578,12 @@ def do_sync_listing_objection(
         if linked.outcome == ListOutcome.UPHELD
         else (ObjectionOutcome.UPHELD)
     )
+    checks_told = _tell_affected_checks(
+        objection,
+        outcome=outcome,
+        case_ids=[objection.listing_case_id or 0],
+        today=linked.answered_on,
+    )
     _close(objection, outcome=outcome, reasons=linked.answer, decided_on=linked.answered_on,
            by=None)  # fmt: skip
     record_event(
@@ -490,7 +593,12 @@ def do_sync_listing_objection(
         obj=objection,
         department=objection.department,
         subject_id=objection.subject_id,
-        after={"outcome": outcome, "decided_on": linked.answered_on, "from_listing": True},
+        after={
+            "outcome": outcome,
+            "decided_on": linked.answered_on,
+            "from_listing": True,
+            "affected_checks": checks_told,
+        },
     )
     return objection
 
@@ -507,6 +615,7 @@ def check_objection_exists(pk: int) -> Objection:
 __all__ = [
     "CodedError",
     "affected_listings",
+    "checks_citing_listings",
     "do_decide_objection",
     "do_file_objection",
     "do_forward_objection_to_listing",

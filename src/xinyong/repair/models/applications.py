@@ -63,6 +63,12 @@ class RepairApplication(models.Model):
 
     initial_review_on = models.DateField(_("initial review on"), null=True, blank=True)
     initial_review_note = models.TextField(_("initial review note"), blank=True)
+    #: The sector authority's decision day (``decided_on`` is the final one: the same day,
+    #: or the higher platform's answer where a higher review is configured).
+    authority_decided_on = models.DateField(_("sector authority decided on"), null=True,
+                                            blank=True)  # fmt: skip
+    higher_review_on = models.DateField(_("higher platform reviewed on"), null=True, blank=True)
+    higher_review_note = models.TextField(_("higher platform's answer"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
     #: Coded reason of a refusal or a return (docs/repair.md), with the reviewer's text.

@@ -312,3 +312,19 @@ def test_tick_command_prints_its_report(record: Record) -> None:
     out = StringIO()
     call_command("repair", "tick", "--today", "2025-02-27", stdout=out)
     assert "reminded" in out.getvalue() and "records_expired" in out.getvalue()
+
+
+def test_a_remote_event_through_the_api(client: Client, people: People, record: Record) -> None:
+    payload = _event(record)
+    client.force_login(people.clerk)  # not a credit-office reviewer
+    refused = client.post("/api/v1/repair/sync-events", payload, content_type="application/json")
+    assert refused.status_code == 403 and not RepairSyncEvent.objects.exists()
+
+    client.force_login(people.reviewer)
+    response = client.post("/api/v1/repair/sync-events", payload, content_type="application/json")
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["outcome"] == SyncOutcome.APPLIED and response.json()["created"]
+    again = client.post("/api/v1/repair/sync-events", payload, content_type="application/json")
+    assert again.status_code == 200 and again.json()["created"] is False
+    record.refresh_from_db()
+    assert record.status == RecordStatus.REPAIRED

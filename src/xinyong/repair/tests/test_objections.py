@@ -269,3 +269,89 @@ def test_an_answer_given_in_the_lists_console_is_mirrored_by_the_tick(
     objection.refresh_from_db()
     assert objection.outcome == "revoked" and objection.decided_on == date(2026, 6, 5)
     assert run_repair_tick(today=date(2026, 6, 6)).synced == []
+
+
+def _check(people: People, uscc: str, day: date) -> Any:
+    """A procurement check of the company by the other bureau's checker on ``day``."""
+    from xinyong.checks.actions import do_check_subject
+
+    return do_check_subject(
+        uscc, matter="government_procurement", purpose="政府采购供应商资格审查",
+        department=people.other, acting_user=people.checker, today=day,
+    ).check  # fmt: skip
+
+
+def test_a_revoked_record_tells_the_department_of_a_check_that_relied_on_its_listing(
+    people: People, clock: Clock, report: Callable[..., Record], company_uscc: str,
+    make_department: Callable[..., Any], make_user: Callable[..., Any],
+) -> None:  # fmt: skip
+    record = report(date(2026, 3, 2), "serious")
+    case = _listed_case(people, record, make_department=make_department, make_user=make_user)
+    clock.set(date(2026, 5, 6))
+    check = _check(people, company_uscc, date(2026, 5, 6))
+    assert check.restricted_count == 1
+    clock.set(DAY)
+    objection = file(record, company_uscc)
+    actions.do_decide_objection(
+        objection, outcome="revoked", reasons="处罚决定已被撤销。", acting_user=people.clerk,
+        today=DAY,
+    )  # fmt: skip
+    notice = Notification.objects.get(kind=NotificationKind.AFFECTED_CHECK)
+    assert notice.department_id == people.other.pk
+    assert notice.listing_case_id == case.pk and notice.objection_id == objection.pk
+    assert str(check.public_id) in notice.message_zh and "2026-05-06" in notice.message_zh
+    assert case.reference in notice.message_en and "revoked" in notice.message_en
+    event = AuditEvent.objects.get(event_type=EventType.OBJECTION_DECIDED)
+    assert (event.after or {})["affected_checks"] == [str(check.public_id)]
+
+
+def test_a_listing_revoked_on_objection_tells_recent_checkers_only_once(
+    people: People, clock: Clock, report: Callable[..., Record], company_uscc: str,
+    make_department: Callable[..., Any], make_user: Callable[..., Any],
+) -> None:  # fmt: skip
+    record = report(date(2026, 3, 2), "serious")
+    case = _listed_case(people, record, make_department=make_department, make_user=make_user)
+    clock.set(date(2026, 4, 1))
+    check = _check(people, company_uscc, date(2026, 4, 1))
+    clock.set(date(2026, 6, 1))
+    objection = actions.do_file_objection(
+        case, ground="wrong", statement="已支付。", filer_name="李明", acting_user=people.reviewer,
+        today=date(2026, 6, 1),
+    )  # fmt: skip
+    # While the objection suspends the measures, a check is not restricted: nobody to tell.
+    suspended = _check(people, company_uscc, date(2026, 6, 1))
+    assert suspended.restricted_count == 0
+    hr_clerk = case.initiating_department.memberships.get().user
+    clock.set(date(2026, 6, 5))
+    actions.do_decide_objection(
+        objection, outcome="revoked", reasons="异议成立，撤销列入。", acting_user=hr_clerk,
+        today=date(2026, 6, 5),
+    )  # fmt: skip
+    notices = Notification.objects.filter(kind=NotificationKind.AFFECTED_CHECK)
+    assert [n.key for n in notices] == [f"affected-check:{objection.pk}:{check.pk}:{case.pk}"]
+    assert "已撤销" in notices[0].message_zh
+    # Tracing again (the tick mirroring, a retry) tells nobody twice.
+    actions.objections._tell_affected_checks(
+        objection, outcome="revoked", case_ids=[case.pk], today=date(2026, 6, 5)
+    )
+    assert Notification.objects.filter(kind=NotificationKind.AFFECTED_CHECK).count() == 1
+
+
+def test_checks_older_than_two_years_are_not_traced(
+    people: People, clock: Clock, report: Callable[..., Record], company_uscc: str,
+    make_department: Callable[..., Any], make_user: Callable[..., Any],
+) -> None:  # fmt: skip
+    record = report(date(2026, 3, 2), "serious")
+    case = _listed_case(people, record, make_department=make_department, make_user=make_user)
+    clock.set(date(2026, 4, 1))
+    check = _check(people, company_uscc, date(2026, 4, 1))
+    found = actions.objections.checks_citing_listings(
+        [case.pk], subject_id=record.subject_id, since=date(2026, 4, 1)
+    )
+    assert found == [(check, [case.pk])]
+    assert not actions.objections.checks_citing_listings(
+        [case.pk], subject_id=record.subject_id, since=date(2026, 4, 2)
+    )
+    assert not actions.objections.checks_citing_listings(
+        [case.pk + 1000], subject_id=record.subject_id, since=date(2026, 1, 1)
+    )
