@@ -18,11 +18,17 @@ flat (the file is streamed, never loaded whole). This benchmark
 5. prints both speeds and their ratio.
 
 Run: ``XINYONG_DATABASE_URL=postgres://postgres@127.0.0.1:5432/xinyong python -m bench
-ingest`` (``make bench``). Needs PostgreSQL; prints a note and returns on SQLite.
+ingest [--rows N] [--workers K]`` (``make bench``; ``--rows`` defaults to
+``BENCH_INGEST_ROWS`` or 1,000,000, ``--workers`` to ``XINYONG_IMPORT_WORKERS`` or one less
+than the CPUs). Needs PostgreSQL; prints a note and returns on SQLite.
+
+Memory is the importing process's resident set, sampled as it goes, and the peak of the
+validating worker processes.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import random
@@ -111,7 +117,17 @@ def write_rows(path: Path, rows: int, authority: str) -> None:
             )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    global ROWS, SUBJECTS
+    parser = argparse.ArgumentParser(prog="python -m bench ingest", description=__doc__)
+    parser.add_argument("--rows", type=int, default=ROWS, help="penalty rows (default %(default)s)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="validating worker processes (0: in-process)"
+    )
+    args = parser.parse_args(argv or [])
+    ROWS, SUBJECTS = args.rows, max(1, args.rows // 4)
+    if args.workers is not None:
+        os.environ["XINYONG_IMPORT_WORKERS"] = str(args.workers)
     url = os.environ.get("XINYONG_DATABASE_URL", "")
     if not url.startswith("postgres"):
         print("bench/ingest needs PostgreSQL: set XINYONG_DATABASE_URL=postgres://…")
@@ -208,11 +224,13 @@ def _run(bench_name: str) -> None:
             f"rejected {batch.rejected:,})"
         )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         shown = samples[:: max(1, len(samples) // 6)]
         print(
             f"memory (RSS MiB): before {rss_before:.0f}; "
             + ", ".join(f"{rows:,} rows {mib:.0f}" for rows, mib in shown)
-            + f"; end {_rss_mib():.0f}; peak {peak:.0f}"
+            + f"; end {_rss_mib():.0f}; peak {peak:.0f}; validating workers' peak "
+            f"{workers_peak:.0f}"
         )
         print(
             f"workers: {default_workers()} validating process(es); "

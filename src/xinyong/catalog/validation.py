@@ -37,13 +37,24 @@ Duplicates within a batch are the collection engine's rule, not this module's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Final
 
-from xinyong.catalog.choices import LEGACY_ROLES, FieldRole, PublicationRuleType
-from xinyong.catalog.fields import FieldDef, FieldError, is_empty, to_json, zh_date
+from xinyong.catalog.choices import LEGACY_ROLES, FieldRole, FieldType, PublicationRuleType
+from xinyong.catalog.fields import (
+    CODE_LIST_TYPES,
+    CONTROL_RE,
+    FieldDef,
+    FieldError,
+    FieldWarning,
+    is_empty,
+    to_json,
+    value_cleaner,
+    zh_date,
+)
 from xinyong.catalog.queries import CatalogItemDef
 from xinyong.core import identifiers
 from xinyong.core.choices import SubjectKind
@@ -166,18 +177,244 @@ class ValidatedRow:
 def validate_row(item: CatalogItemDef, raw: Mapping[str, object], *, today: date) -> ValidatedRow:
     """Validate one row of ``item`` given by field code (values: strings, None/"" for empty,
     or date and number objects from spreadsheets). ``today`` bounds the decision date and
-    birth dates (Asia/Shanghai date of the upload)."""
-    return _Row(item, raw, today).run()
+    birth dates (Asia/Shanghai date of the upload).
+
+    The item's :class:`RowValidator` is compiled once and kept with the item; it remembers
+    no values. Collection validates a batch with a :class:`RowValidator` of its own that
+    does (``remember=True``)."""
+    found = item.__dict__.get(_COMPILED)
+    if found is None:
+        found = RowValidator(item)
+        # Kept with the (frozen, cached per process) item: rebuilt with it when a catalog
+        # edition is loaded.
+        object.__setattr__(item, _COMPILED, found)
+    return found.validate(raw, today=today)
+
+
+_COMPILED: Final = "_compiled_validator"
+
+#: Values a remembering validator keeps (over all its fields) before it forgets the older
+#: half: a file of a million rows names some 250,000 companies, each a few times.
+MAX_REMEMBERED: Final = 200_000
+
+#: Field types whose values are not remembered: free text rarely repeats, and personal ID
+#: numbers should not linger in memory.
+NOT_REMEMBERED: Final = frozenset({FieldType.TEXT, FieldType.ID_NUMBER})
+
+_Cleaner = Callable[[object, "date | None"], tuple[object, object, tuple[FieldWarning, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Cleaned:
+    """A remembered value that is not simply a string: the value, its JSON form, warnings."""
+
+    value: object
+    json: object
+    warnings: tuple[FieldWarning, ...]
+
+
+class _Memory:
+    """The values a remembering validator cleaned, per field, bounded in total: when full,
+    every field forgets the older half of what it remembers (dicts keep insertion order)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.fields: list[dict[object, object]] = []
+
+    def new_field(self) -> dict[object, object]:
+        entries: dict[object, object] = {}
+        self.fields.append(entries)
+        return entries
+
+    def make_room(self) -> None:
+        self.size = 0
+        for entries in self.fields:
+            keep = list(entries.items())[len(entries) // 2 :]
+            entries.clear()
+            entries.update(keep)
+            self.size += len(entries)
+
+
+def _plain_cleaner(f: FieldDef) -> _Cleaner:
+    clean = value_cleaner(f)
+    if f.type == FieldType.TEXT and type(f).clean is FieldDef.clean:
+        limit = f.max_length
+
+        def text(raw: object, on: date | None) -> tuple[object, object, tuple[FieldWarning, ...]]:
+            # The common case of ``fields._clean_text`` without its dispatch: a string that
+            # needs no message; anything else goes through it.
+            if raw.__class__ is str:
+                value = raw.strip()
+                if (limit is None or len(value) <= limit) and not CONTROL_RE.search(value):
+                    return value, value, ()
+            cleaned, warnings = clean(raw, on)
+            return cleaned, cleaned, warnings
+
+        return text
+
+    def cleaned(raw: object, on: date | None) -> tuple[object, object, tuple[FieldWarning, ...]]:
+        value, warnings = clean(raw, on)
+        return value, value if value.__class__ is str else to_json(value), warnings
+
+    return cleaned
+
+
+def _remembering_cleaner(f: FieldDef, memory: _Memory) -> _Cleaner:
+    """A cleaner that cleans each distinct value once: :meth:`FieldDef.clean` is a pure
+    function of (field, value, decision date) — only code lists depend on the date."""
+    clean = value_cleaner(f)
+    dated = f.type in CODE_LIST_TYPES
+    entries = memory.new_field()
+
+    def cleaned(raw: object, on: date | None) -> tuple[object, object, tuple[FieldWarning, ...]]:
+        if raw.__class__ is str:
+            key: object = (raw, on) if dated else raw
+        elif isinstance(raw, _HASHABLE):
+            key = (raw.__class__, raw, on)
+        else:
+            value, warnings = clean(raw, on)
+            return value, to_json(value), warnings
+        found = entries.get(key)
+        if found is None:
+            try:
+                value, warnings = clean(raw, on)
+            except FieldError as exc:
+                found = exc
+            else:
+                js = to_json(value)
+                if value.__class__ is str and js is value and not warnings:
+                    found = raw if value == raw else value  # one string object, not two
+                else:
+                    found = _Cleaned(value, js, warnings)
+            if memory.size >= memory.limit:
+                memory.make_room()
+            entries[key] = found
+            memory.size += 1
+        if found.__class__ is str:
+            return found, found, ()
+        if isinstance(found, _Cleaned):
+            return found.value, found.json, found.warnings
+        assert isinstance(found, FieldError)
+        raise found.with_traceback(None)  # not a traceback per row
+
+    return cleaned
+
+
+_HASHABLE: Final = (str, int, float, bool, date, Decimal)
+
+
+class RowValidator:
+    """Validates rows of one catalog item (see :func:`validate_row`), compiled once.
+
+    Everything that does not depend on the row is worked out here, once per item: the field
+    codes and their order, the fields by role, the function that cleans each field's values,
+    the fields required for each subject kind with their messages. With ``remember`` the
+    validator also cleans each distinct value of a field once (an authority's code, the
+    categories, the decision dates, each company's code: a batch repeats them); free text
+    and personal ID numbers are never remembered, and at most ``MAX_REMEMBERED`` values are
+    kept. Collection makes one per batch run; results are identical either way
+    (``records/tests/test_memo.py``).
+    """
+
+    def __init__(self, item: CatalogItemDef, *, remember: bool = False) -> None:
+        self.item = item
+        fields = item.fields
+        self.codes = tuple(f.code for f in fields)
+        self.known = frozenset(self.codes)
+        self.order = {f.code: i for i, f in enumerate(fields)}
+        self.template: dict[str, object] = dict.fromkeys(self.codes)
+        self.roles: dict[str, FieldDef | None] = {
+            role: item.field_for_role(role) for role in FieldRole.values
+        }
+        # The fields the row rules use, by role.
+        self.subject_name_f = self.roles[FieldRole.SUBJECT_NAME]
+        self.subject_category_f = self.roles[FieldRole.SUBJECT_CATEGORY]
+        self.uscc_f = self.roles[FieldRole.USCC]
+        self.reg_no_f = self.roles[FieldRole.BUSINESS_REG_NO]
+        self.person_id_type_f = self.roles[FieldRole.PERSON_ID_TYPE]
+        self.person_id_number_f = self.roles[FieldRole.PERSON_ID_NUMBER]
+        self.representative_id_type_f = self.roles[FieldRole.REPRESENTATIVE_ID_TYPE]
+        self.representative_id_number_f = self.roles[FieldRole.REPRESENTATIVE_ID_NUMBER]
+        self.valid_until_f = self.roles[FieldRole.VALID_UNTIL]
+        self.valid_from_f = self.roles[FieldRole.VALID_FROM]
+        self.publication_end_f = self.roles[FieldRole.PUBLICATION_END]
+        self.categories_f = self.roles[FieldRole.CATEGORIES]
+        self.severity_f = self.roles[FieldRole.SEVERITY]
+        self.specific_f = self.roles[FieldRole.SPECIFIC_SERIOUS]
+        memory = self.memory = _Memory(MAX_REMEMBERED) if remember else None
+
+        def cleaner(f: FieldDef) -> _Cleaner:
+            if memory is None or f.type in NOT_REMEMBERED:
+                return _plain_cleaner(f)
+            return _remembering_cleaner(f, memory)
+
+        self.date_field = item.field(item.date_field) if item.date_field in self.known else None
+        self.date_cleaner = cleaner(self.date_field) if self.date_field is not None else None
+        self.cleaners = {f.code: (f, cleaner(f)) for f in fields if f.code != item.date_field}
+        self.key_field = item.field(item.key_field) if item.key_field in self.known else None
+        self.document_roles = (
+            frozenset({FieldRole.DOCUMENT_TYPE, FieldRole.DOCUMENT_NUMBER})
+            if item.requires_legal_document
+            else frozenset()
+        )
+        self._required: dict[str | None, tuple[tuple[FieldDef, str, str], ...]] = {}
+        uscc_f = self.roles[FieldRole.USCC]
+        self.organisation_ids = tuple(
+            f for f in (uscc_f, *(self.roles[r] for r in LEGACY_ROLES)) if f is not None
+        )
+        self.legacy_fields = tuple(
+            (scheme, f) for role, scheme in LEGACY_ROLES.items() if (f := self.roles[role])
+        )
+        rule = item.publication_rule
+        self.rule_type = rule.get("type")
+
+    def validate(self, raw: Mapping[str, object], *, today: date) -> ValidatedRow:
+        """:func:`validate_row` with this validator."""
+        return _Row(self, raw, today).run()
+
+    def required_for(self, kind: str | None) -> tuple[tuple[FieldDef, str, str], ...]:
+        """The fields required for a subject of ``kind`` (None: unknown), with the messages
+        of a missing one (the documents of a finding of dishonesty have their own rule)."""
+        found = self._required.get(kind)
+        if found is not None:
+            return found
+        required: list[tuple[FieldDef, str, str]] = []
+        for f in self.item.fields:
+            if not f.is_required_for(kind) or f.role in self.document_roles:
+                continue
+            if f.required:
+                zh = f"{f.label_zh}为必填项，请填写。"
+                en = f"{f.label_en} is required; please fill it in."
+            else:
+                assert kind is not None
+                zh = (
+                    f"行政相对人为{SUBJECT_KIND_ZH.get(kind, kind)}时，"
+                    f"{f.label_zh}为必填项，请填写。"
+                )
+                en = (
+                    f"{f.label_en} is required when the subject is a "
+                    f"{SUBJECT_KIND_EN.get(kind, kind)}; please fill it in."
+                )
+            required.append((f, zh, en))
+        found = self._required[kind] = tuple(required)
+        return found
 
 
 class _Row:
     """The state of one row's validation (see :func:`validate_row`)."""
 
-    def __init__(self, item: CatalogItemDef, raw: Mapping[str, object], today: date) -> None:
-        self.item = item
+    __slots__ = ("errors", "item", "json", "raw", "refused", "today", "v", "values", "warnings")
+
+    def __init__(self, validator: RowValidator, raw: Mapping[str, object], today: date) -> None:
+        self.v = validator
+        self.item = validator.item
         self.raw = raw
         self.today = today
+        #: The cleaned values given (an empty or refused field has none).
         self.values: dict[str, object] = {}
+        #: Their JSON forms.
+        self.json: dict[str, object] = {}
         self.errors: list[RowIssue] = []
         self.warnings: list[RowIssue] = []
         self.refused: set[str] = set()  # fields whose value was refused
@@ -192,24 +429,37 @@ class _Row:
         self.warnings.append(RowIssue(name, code, zh, en))
 
     def role(self, role: str) -> FieldDef | None:
-        return self.item.field_for_role(role)
+        return self.v.roles.get(role)
 
     def value(self, f: FieldDef | None) -> Any:
         return self.values.get(f.code) if f is not None else None
 
     def given(self, f: FieldDef | None) -> bool:
         """A value was given (accepted or refused)."""
-        return f is not None and (self.values.get(f.code) is not None or f.code in self.refused)
+        return f is not None and (f.code in self.values or f.code in self.refused)
 
-    def clean(self, f: FieldDef, on: date | None) -> None:
+    def drop(self, f: FieldDef) -> None:
+        """Refuse the value of ``f`` after a row rule (the error is the caller's)."""
+        self.refused.add(f.code)
+        self.values.pop(f.code, None)
+
+    def clean(self, f: FieldDef, cleaner: _Cleaner, on: date | None, raw: object) -> None:
+        # An empty value (None, "", blanks; also a full-width space) is not given.
+        if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
+            return
         try:
-            value, warnings = f.clean(self.raw.get(f.code), on=on)
+            value, js, warnings = cleaner(raw, on)
         except FieldError as exc:
             self.refused.add(f.code)
-            self.values[f.code] = None
             self.errors.append(RowIssue(f.code, exc.code, exc.message_zh, exc.message_en))
             return
+        if value is None:
+            return
         self.values[f.code] = value
+        self.json[f.code] = js
+        self.field_warnings(f, warnings)
+
+    def field_warnings(self, f: FieldDef, warnings: tuple[FieldWarning, ...]) -> None:
         for w in warnings:
             # The row decides about the placeholder (RULES §1), see _subject().
             if w.code != "USCC_PLACEHOLDER_REG_NO_REQUIRED":
@@ -218,52 +468,72 @@ class _Row:
     # -- the rules ---------------------------------------------------------------------------
 
     def run(self) -> ValidatedRow:
-        item = self.item
-        known = {f.code for f in item.fields}
-        for name, value in self.raw.items():
-            if name not in known and not is_empty(value):
-                self.warn(
-                    name,
-                    "FIELD_NOT_IN_CATALOG",
-                    f"字段 {name} 不属于目录项“{item.name_zh}”（{item.code}），其值已忽略。",
-                    f"Field {name} is not part of the item {item.name_en} ({item.code}); its "
-                    "value was ignored.",
-                )
+        v, item = self.v, self.item
+        if not v.known.issuperset(self.raw):
+            for name, value in self.raw.items():
+                if name not in v.known and not is_empty(value):
+                    self.warn(
+                        name,
+                        "FIELD_NOT_IN_CATALOG",
+                        f"字段 {name} 不属于目录项“{item.name_zh}”（{item.code}），其值已忽略。",
+                        f"Field {name} is not part of the item {item.name_en} ({item.code}); "
+                        "its value was ignored.",
+                    )
         decision_date = self._decision_date()
-        for f in item.fields:
-            if f.code != item.date_field:
-                self.clean(f, decision_date)
+        # Each given value once (the order of the issues is the fields' order, see below).
+        cleaners, values, jsons = v.cleaners, self.values, self.json
+        for code, raw in self.raw.items():
+            found = cleaners.get(code)
+            if found is None or raw is None:
+                continue
+            if isinstance(raw, str) and (not raw or raw.isspace()):
+                continue  # empty: not given
+            try:
+                value, js, warnings = found[1](raw, decision_date)
+            except FieldError as exc:
+                self.refused.add(code)
+                self.errors.append(RowIssue(code, exc.code, exc.message_zh, exc.message_en))
+                continue
+            if value is not None:
+                values[code] = value
+                jsons[code] = js
+                if warnings:
+                    self.field_warnings(found[0], warnings)
         kind = self._subject_kind()
         self._required(kind)
         self._subject(kind)
         valid_until = self._dates(decision_date)
         severity, specific = self._severity_and_window(decision_date)
         self._legal_document()
-        order = {f.code: i for i, f in enumerate(item.fields)}
-        self.errors.sort(key=lambda i: order.get(i.field or "", len(order)))
-        self.warnings.sort(key=lambda i: order.get(i.field or "", len(order)))
-        categories_field = self.role(FieldRole.CATEGORIES)
-        key = self.value(item.field(item.key_field)) if item.key_field in known else None
+        order = v.order
+        if len(self.errors) > 1:
+            self.errors.sort(key=lambda i: order.get(i.field or "", len(order)))
+        if len(self.warnings) > 1:
+            self.warnings.sort(key=lambda i: order.get(i.field or "", len(order)))
+        values = v.template.copy()
+        js = self.json
+        for code in self.values:
+            values[code] = js[code]
+        key = self.value(v.key_field)
         return ValidatedRow(
             item=item,
-            values={f.code: to_json(self.values.get(f.code)) for f in item.fields},
+            values=values,
             subject=self._subject_ref(kind),
             decision_number=str(key) if key is not None else "",
             decision_date=decision_date,
             severity=severity,
             specific_serious=specific,
-            categories=tuple(self.value(categories_field) or ()),
+            categories=tuple(self.value(self.v.categories_f) or ()),
             valid_until=valid_until,
             errors=tuple(self.errors),
             warnings=tuple(self.warnings),
         )
 
     def _decision_date(self) -> date | None:
-        item = self.item
-        if item.date_field not in {f.code for f in item.fields}:
+        f, cleaner = self.v.date_field, self.v.date_cleaner
+        if f is None or cleaner is None:
             return None
-        f = item.field(item.date_field)
-        self.clean(f, None)
+        self.clean(f, cleaner, None, self.raw.get(f.code))
         d = self.value(f)
         if isinstance(d, date) and d > self.today:
             self.error(
@@ -277,7 +547,7 @@ class _Row:
         return d if isinstance(d, date) else None
 
     def _subject_kind(self) -> str | None:
-        f = self.role(FieldRole.SUBJECT_CATEGORY)
+        f = self.v.subject_category_f
         if f is None:
             return self.item.subject_kinds[0] if len(self.item.subject_kinds) == 1 else None
         code = self.value(f)
@@ -299,33 +569,15 @@ class _Row:
         return kind
 
     def _required(self, kind: str | None) -> None:
-        document_roles = (
-            {FieldRole.DOCUMENT_TYPE, FieldRole.DOCUMENT_NUMBER}
-            if self.item.requires_legal_document
-            else set()
-        )
-        for f in self.item.fields:
-            if self.given(f) or not f.is_required_for(kind) or f.role in document_roles:
-                continue
-            if f.required:
-                zh = f"{f.label_zh}为必填项，请填写。"
-                en = f"{f.label_en} is required; please fill it in."
-            else:
-                assert kind is not None
-                zh = (
-                    f"行政相对人为{SUBJECT_KIND_ZH.get(kind, kind)}时，"
-                    f"{f.label_zh}为必填项，请填写。"
-                )
-                en = (
-                    f"{f.label_en} is required when the subject is a "
-                    f"{SUBJECT_KIND_EN.get(kind, kind)}; please fill it in."
-                )
-            self.error(f, "FIELD_REQUIRED", zh, en)
+        values, refused = self.values, self.refused
+        for f, zh, en in self.v.required_for(kind):
+            if f.code not in values and f.code not in refused:
+                self.errors.append(RowIssue(f.code, "FIELD_REQUIRED", zh, en))
 
     def _subject(self, kind: str | None) -> None:
-        uscc_f = self.role(FieldRole.USCC)
+        uscc_f = self.v.uscc_f
         uscc = self.value(uscc_f)
-        reg_no_f = self.role(FieldRole.BUSINESS_REG_NO)
+        reg_no_f = self.v.reg_no_f
         if uscc == identifiers.USCC_PLACEHOLDER and uscc_f is not None:
             if kind is not None and kind != SubjectKind.INDIVIDUAL_BUSINESS:
                 # RULES §1: the placeholder is valid only for an individual business.
@@ -352,8 +604,7 @@ class _Row:
                     f"{' (' + reg_no_f.code + ')' if reg_no_f else ''} is then required.",
                 )
         if kind in _ORGANISATIONS:
-            id_fields = [uscc_f, *(self.role(r) for r in LEGACY_ROLES)]
-            present = [f for f in id_fields if f is not None]
+            present = self.v.organisation_ids
             if present and not any(self.given(f) for f in present):
                 names_zh = "、".join(f.label_zh for f in present)
                 names_en = ", ".join(f.label_en for f in present)
@@ -365,10 +616,10 @@ class _Row:
                     f"A {SUBJECT_KIND_EN[kind]} needs at least one organisation identifier: "
                     f"{names_en} (the unified social credit code first).",
                 )
-        self._id_pair(self.role(FieldRole.PERSON_ID_TYPE), self.role(FieldRole.PERSON_ID_NUMBER))
+        self._id_pair(self.v.person_id_type_f, self.v.person_id_number_f)
         self._id_pair(
-            self.role(FieldRole.REPRESENTATIVE_ID_TYPE),
-            self.role(FieldRole.REPRESENTATIVE_ID_NUMBER),
+            self.v.representative_id_type_f,
+            self.v.representative_id_number_f,
         )
 
     def _id_pair(self, type_f: FieldDef | None, number_f: FieldDef | None) -> None:
@@ -377,6 +628,8 @@ class _Row:
         if type_f is None or number_f is None:
             return
         id_type, number = self.value(type_f), self.value(number_f)
+        if number is None and id_type is None:
+            return
         if number is not None and not self.given(type_f):
             self.error(
                 type_f,
@@ -399,8 +652,7 @@ class _Row:
         result = identifiers.validate(str(number), str(id_type), today=self.today)
         if result.errors:
             first = result.errors[0]
-            self.refused.add(number_f.code)
-            self.values[number_f.code] = None
+            self.drop(number_f)
             type_name = type_f.display(id_type)
             self.error(
                 number_f,
@@ -421,9 +673,9 @@ class _Row:
             )
 
     def _dates(self, decision_date: date | None) -> date | None:
-        until_f = self.role(FieldRole.VALID_UNTIL)
-        from_f = self.role(FieldRole.VALID_FROM)
-        end_f = self.role(FieldRole.PUBLICATION_END)
+        until_f = self.v.valid_until_f
+        from_f = self.v.valid_from_f
+        end_f = self.v.publication_end_f
         valid_until = self.value(until_f)
         valid_from = self.value(from_f)
         if decision_date is not None:
@@ -438,8 +690,7 @@ class _Row:
                         f"{f.label_en} {d.isoformat()} is before the decision date "
                         f"{decision_date.isoformat()}; please check.",
                     )
-                    self.refused.add(f.code)
-                    self.values[f.code] = None
+                    self.drop(f)
         if from_f and until_f and valid_from and valid_until and valid_from > valid_until:
             self.error(
                 from_f,
@@ -453,8 +704,8 @@ class _Row:
         return value if isinstance(value, date) else None
 
     def _severity_and_window(self, decision_date: date | None) -> tuple[str | None, bool]:
-        sev_f = self.role(FieldRole.SEVERITY)
-        specific_f = self.role(FieldRole.SPECIFIC_SERIOUS)
+        sev_f = self.v.severity_f
+        specific_f = self.v.specific_f
         severity = self.value(sev_f)
         specific = bool(self.value(specific_f))
         rule = self.item.publication_rule
@@ -495,7 +746,7 @@ class _Row:
     ) -> None:
         """RULES §3: the publication end may not lie beyond the maximum period of the regime
         governing the decision date (an error); before the minimum period is a warning."""
-        end_f = self.role(FieldRole.PUBLICATION_END)
+        end_f = self.v.publication_end_f
         end = self.value(end_f)
         rule = self.item.publication_rule
         if rule.get("type") == PublicationRuleType.FIXED:
@@ -575,7 +826,7 @@ class _Row:
         """RULES §3: several penalty categories in one decision — the longest period applies
         (local rule ⚠). A jurisdiction may grade categories by severity (code-list entries with
         ``severity``); the row's own severity is the floor."""
-        f = self.role(FieldRole.CATEGORIES)
+        f = self.v.categories_f
         if specific or f is None or f.code_list is None:
             return window
         for code in self.value(f) or ():
@@ -609,20 +860,21 @@ class _Row:
             )
 
     def _subject_ref(self, kind: str | None) -> SubjectRef | None:
-        name = self.value(self.role(FieldRole.SUBJECT_NAME))
+        name = self.value(self.v.subject_name_f)
         if kind is None or not name:
             return None
-        uscc = self.value(self.role(FieldRole.USCC))
+        uscc = self.value(self.v.uscc_f)
         if uscc == identifiers.USCC_PLACEHOLDER:
             uscc = None
+        values = self.values
         legacy = {
             scheme: str(v)
-            for role, scheme in LEGACY_ROLES.items()
-            if (v := self.value(self.role(role))) is not None
+            for scheme, f in self.v.legacy_fields
+            if (v := values.get(f.code)) is not None
         }
         person = kind == SubjectKind.NATURAL_PERSON
-        id_type = self.value(self.role(FieldRole.PERSON_ID_TYPE)) if person else None
-        id_number = self.value(self.role(FieldRole.PERSON_ID_NUMBER)) if person else None
+        id_type = self.value(self.v.person_id_type_f) if person else None
+        id_number = self.value(self.v.person_id_number_f) if person else None
         return SubjectRef(
             kind=kind,
             name=str(name),

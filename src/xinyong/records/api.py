@@ -3,10 +3,10 @@ records with their history and withdrawal, and the timeliness figures.
 
 Thin (STYLE.md §3): every handler parses, calls a permission check, a query or an action,
 and shapes the answer with an explicit schema. Coded errors become RFC 9457 problems in
-``xinyong.api``. Authentication today is the staff session (django-ninja ``django_auth``:
-401 without one); who may report for which department is decided by
-:func:`xinyong.records.permissions.access_department_for_reporting`, the seam where API tokens
-of department systems will plug in.
+``xinyong.api``. Authentication is ``xinyong.security.auth.api_auth``: a department system's
+bearer token (bound to its department; the ``report`` scope is needed for every endpoint
+here) or a staff member's session (401 without either). Who may report for, and see, which
+department is decided by :mod:`xinyong.records.permissions` for both kinds of caller.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
@@ -38,7 +37,12 @@ from xinyong.records.errors import BatchTooLarge
 from xinyong.records.exports import rejected_rows_filename, write_rejected_rows
 from xinyong.records.files import FileError
 from xinyong.records.models import Batch, BatchRow, Record
-from xinyong.records.permissions import access_department_for_reporting, department_ids
+from xinyong.records.permissions import (
+    access_department_for_reporting,
+    acting_user_of,
+    actor_label_of,
+    department_ids,
+)
 from xinyong.records.queries import (
     access_batch,
     access_record,
@@ -49,8 +53,9 @@ from xinyong.records.queries import (
     visible_batches,
 )
 from xinyong.records.sources import JsonRows
+from xinyong.security.auth import api_auth, principal_of
 
-router = Router(auth=django_auth)
+router = Router(auth=api_auth)
 
 #: Rows per JSON batch (larger submissions go as files through the console or the CLI).
 MAX_API_ROWS = 10_000
@@ -437,16 +442,19 @@ def submit_batch(request: HttpRequest) -> Status[dict[str, Any]]:
     coded error; ``CATALOG_ITEM_NOT_ALLOWED`` (403) when the department may not report the
     item.
     """
+    caller = principal_of(request)
+    department_ids(caller, "report")  # a token without the report scope: 403 before reading
     payload, content_digest = _read_batch(request)
-    department = access_department_for_reporting(request.user, payload.department)
+    department = access_department_for_reporting(caller, payload.department)
     today = timezone.localdate()
     item = check_item_for_department(payload.item, department, on=today)
-    user = request.user
+    user, label = acting_user_of(caller), actor_label_of(caller)
     received = do_receive_batch(
         department=department,
         item=item,
         channel=Channel.API,
-        acting_user=user,  # type: ignore[arg-type]
+        acting_user=user,
+        actor_label=label,
         idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
         content_digest=content_digest,
         rows_total=len(payload.rows),
@@ -457,14 +465,15 @@ def submit_batch(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         source = JsonRows(payload.rows, item)
     except FileError as exc:
-        batch = do_fail_batch(batch, exc, acting_user=user)  # type: ignore[arg-type]
+        batch = do_fail_batch(batch, exc, acting_user=user, actor_label=label)
     else:
         # At most 10,000 rows, prepared in this process (no worker processes per request).
         batch = run_batch(
             batch,
             source,
             item=item,
-            acting_user=user,  # type: ignore[arg-type]
+            acting_user=user,
+            actor_label=label,
             workers=0,
         )
     return Status(201, batch_out(Batch.objects.select_related("department").get(pk=batch.pk)))
@@ -473,7 +482,7 @@ def submit_batch(request: HttpRequest) -> Status[dict[str, Any]]:
 @router.get("/batches", response=BatchesPageOut, summary="Batches (批次列表)")
 def list_batches(request: HttpRequest, page: int = 1, status: str | None = None) -> dict[str, Any]:
     """The batches of the departments the caller may see, newest first, 100 a page."""
-    batches = visible_batches(request.user)
+    batches = visible_batches(principal_of(request))
     if status:
         batches = batches.filter(status=status)
     start, end = _page(page)
@@ -488,7 +497,7 @@ def list_batches(request: HttpRequest, page: int = 1, status: str | None = None)
 @router.get("/batches/{int:batch_id}", response=BatchOut, summary="Batch status (批次状态)")
 def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
     """Status, progress in percent, and the counts of each outcome."""
-    return batch_out(access_batch(request.user, batch_id))
+    return batch_out(access_batch(principal_of(request), batch_id))
 
 
 @router.get("/batches/{int:batch_id}/rows", response=RowsPageOut, summary="Row outcomes (逐行结果)")
@@ -497,7 +506,7 @@ def get_batch_rows(
 ) -> dict[str, Any]:
     """The outcome of every row, in row order, 100 a page; ``outcome=rejected`` for the
     rejected rows with their field-level errors (Chinese and English)."""
-    batch = access_batch(request.user, batch_id)
+    batch = access_batch(principal_of(request), batch_id)
     rows = batch_rows(batch, outcome=outcome)
     start, end = _page(page)
     header = [str(h) for h in batch.header]
@@ -534,7 +543,8 @@ def rejected_rows_response(user: object, batch: Batch) -> FileResponse:
 def get_rejected_rows(request: HttpRequest, batch_id: int) -> FileResponse:
     """The rejected rows with the columns as received plus ``错误说明 / errors``, to fix
     and send again (cells are neutralised against formula injection)."""
-    return rejected_rows_response(request.user, access_batch(request.user, batch_id))
+    caller = principal_of(request)
+    return rejected_rows_response(caller, access_batch(caller, batch_id))
 
 
 # --------------------------------------------------------------------------------------------
@@ -550,7 +560,7 @@ def get_stats(
     deadline in working days, RULES §1), rejected rows, corrections, withdrawals.
     ``month`` is ``YYYY-MM`` (default: the last 12 months); ``department`` a unified social
     credit code (default: every department the caller may see)."""
-    query = stats_query(request.user, department=department, month=month)
+    query = stats_query(principal_of(request), department=department, month=month)
     return {
         "first_month": query.first_month.strftime("%Y-%m"),
         "last_month": query.last_month.strftime("%Y-%m"),
@@ -567,7 +577,7 @@ def get_stats(
 def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
     """A record with its publication window, timeliness, provenance and its earlier
     versions (personal ID numbers masked)."""
-    return record_out(access_record(request.user, record_id))
+    return record_out(access_record(principal_of(request), record_id))
 
 
 @router.post(
@@ -577,11 +587,13 @@ def withdraw_record(request: HttpRequest, record_id: int, payload: WithdrawIn) -
     """Stop publishing a record now because its decision was changed, revoked or found
     invalid. 行政处罚法 (2021) art. 48 allows 3 days from that change: a later withdrawal is
     recorded and flagged late, never refused. 409 ``RECORD_ALREADY_WITHDRAWN``."""
-    record = access_record(request.user, record_id, "report")
+    caller = principal_of(request)
+    record = access_record(caller, record_id, "report")
     record = do_withdraw_record(
         record,
         reason=payload.reason,
         decision_changed_on=payload.decision_changed_on,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=acting_user_of(caller),
+        actor_label=actor_label_of(caller),
     )
-    return record_out(access_record(request.user, record.pk))
+    return record_out(access_record(caller, record.pk))

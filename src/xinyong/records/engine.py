@@ -30,12 +30,12 @@ from xinyong.records.actions.chunks import SourceInfo, do_process_batch_chunk
 from xinyong.records.choices import BatchStatus, Channel
 from xinyong.records.errors import BatchFileError, BatchNotResumable
 from xinyong.records.files import DEFAULT_MAX_BYTES
-from xinyong.records.memo import memoised_item
 from xinyong.records.models import Batch
 from xinyong.records.parallel import prepared_chunks
-from xinyong.records.prepare import PreparedRow, RowPreparer
+from xinyong.records.prepare import PreparedRow, RecordContext, RowPreparer
 from xinyong.records.rules import TimelinessCalculator, WindowCalculator, reporting_working_days
 from xinyong.records.sources import RowSource, TableRows, personal_codes
+from xinyong.records.writers import use_copy
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +86,22 @@ def run_batch(
     columns = source.columns
     personal_columns = frozenset(i for i, code in enumerate(columns) if code in personal)
     preparer = RowPreparer(
-        memoised_item(item),
+        item,
         columns=columns,
         received_on=day,
         windows=windows,
         timeliness=timeliness,
         personal=personal,
+        context=RecordContext(
+            department_id=batch.department_id,
+            item_code=batch.item_code,
+            record_kind=item.record_kind,
+            disclosure=item.disclosure,
+            batch_id=batch.pk,
+            channel=batch.channel,
+            received_at=batch.received_at,
+            copy=use_copy(),
+        ),
     )
     skip_to = batch.last_committed_row
 

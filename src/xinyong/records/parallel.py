@@ -52,7 +52,17 @@ def _init_worker() -> None:
 
 def _prepare_block(block: Sequence[tuple[int, Sequence[Any]]]) -> list[PreparedRow]:
     assert _preparer is not None, "worker started without a preparer"
-    return [_preparer.prepare(number, cells) for number, cells in block]
+    prepared = [_preparer.prepare(number, cells) for number, cells in block]
+    for row in prepared:
+        row.cells = []  # the importing process has them: not sent back
+    return prepared
+
+
+def _joined(block: list[tuple[int, list[Any]]], prepared: list[PreparedRow]) -> list[PreparedRow]:
+    for (number, cells), row in zip(block, prepared, strict=True):
+        assert row.row_number == number
+        row.cells = cells
+    return prepared
 
 
 def _blocks(rows: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[list[tuple[int, Any]]]:
@@ -106,20 +116,22 @@ class _Workers:
     def chunks(
         self, rows: Iterable[tuple[int, Sequence[Any]]], chunk_rows: int
     ) -> Iterator[list[PreparedRow]]:
-        pending: deque[AsyncResult[list[PreparedRow]]] = deque()
+        pending: deque[tuple[list[tuple[int, Any]], AsyncResult[list[PreparedRow]]]] = deque()
         ready: list[PreparedRow] = []
         # Enough blocks in flight for the workers to prepare the next chunk while this
         # process writes the current one.
         limit = max(4 * self.workers, 2 * chunk_rows // BLOCK_ROWS + self.workers)
         for block in _blocks(rows):
-            pending.append(self.pool.apply_async(_prepare_block, (block,)))
+            pending.append((block, self.pool.apply_async(_prepare_block, (block,))))
             while len(pending) >= limit:
-                ready.extend(pending.popleft().get())
+                sent, result = pending.popleft()
+                ready.extend(_joined(sent, result.get()))
                 while len(ready) >= chunk_rows:
                     yield ready[:chunk_rows]
                     ready = ready[chunk_rows:]
         while pending:
-            ready.extend(pending.popleft().get())
+            sent, result = pending.popleft()
+            ready.extend(_joined(sent, result.get()))
             while len(ready) >= chunk_rows:
                 yield ready[:chunk_rows]
                 ready = ready[chunk_rows:]

@@ -4,7 +4,9 @@ Why this exists: the work per row that needs no lock — validating against the 
 (:func:`xinyong.catalog.validation.validate_row`), the publication window, the reporting
 deadline and lag, the content digest, sealing personal numbers — is done here, outside the
 chunk's transaction, so that the transaction (which holds SQLite's write lock) stays short.
-The result, :class:`PreparedRow`, is what the chunk action writes.
+The result, :class:`PreparedRow`, is what the chunk action writes: for a row that becomes a
+new record, its columns are made here too (as a ``COPY`` line on PostgreSQL), so that the
+importing process only adds the record's id and subject.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from xinyong.audit.record import to_jsonable
-from xinyong.catalog.validation import validate_row
+from xinyong.catalog.validation import RowValidator
 from xinyong.errors import CodedError
 from xinyong.records import protect
+from xinyong.records.choices import RecordStatus
 from xinyong.records.issues import from_row_issue, issue
 from xinyong.records.rules import Timeliness, TimelinessCalculator, Window, WindowCalculator
+from xinyong.records.writers import record_line
 
 
 @dataclass
@@ -46,6 +50,13 @@ class PreparedRow:
     categories: list[str] = field(default_factory=list)
     window: Window | None = None
     timeliness: Timeliness | None = None
+    #: A new record's columns but ``id`` and ``subject_id``
+    #: (:data:`xinyong.records.writers.RECORD_FIELDS`) — as one ``COPY`` line on PostgreSQL
+    #: (``record_line``), as a dict elsewhere (``record``).
+    record: dict[str, Any] | None = None
+    record_line: str = ""
+    #: ``issues`` as JSON text, made with them; None once they change.
+    issues_json: str | None = None
 
     @property
     def values(self) -> dict[str, Any]:
@@ -57,9 +68,27 @@ class PreparedRow:
         loaded: dict[str, Any] = json.loads(self.original_json)
         return loaded
 
-    def reject(self, found: dict[str, Any]) -> None:
+    def add_issue(self, found: dict[str, Any]) -> None:
         self.issues.append(found)
+        self.issues_json = None
+
+    def reject(self, found: dict[str, Any]) -> None:
+        self.add_issue(found)
         self.rejected = True
+
+    def drop_issues(self, code: str) -> None:
+        """Forget the issues with this code (a re-send keeps the first report's timeliness)."""
+        if any(i["code"] == code for i in self.issues):
+            self.issues = [i for i in self.issues if i["code"] != code]
+            self.issues_json = None
+
+    def issues_text(self) -> str | None:
+        """The issues as the JSON text stored on the batch row (None: no issues)."""
+        if not self.issues:
+            return None
+        if self.issues_json is None:
+            self.issues_json = json.dumps(self.issues, ensure_ascii=False, separators=(",", ":"))
+        return self.issues_json
 
     @property
     def has_warnings(self) -> bool:
@@ -69,9 +98,24 @@ class PreparedRow:
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def _jsonable_cells(cells: Sequence[Any]) -> list[Any]:
+def jsonable_cells(cells: Sequence[Any]) -> list[Any]:
     """Cells as JSON values (spreadsheet dates and times become ISO strings)."""
     return [c if isinstance(c, _PLAIN) else to_jsonable(c) for c in cells]
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What a new record of the batch takes from the batch itself."""
+
+    department_id: int
+    item_code: str
+    record_kind: str
+    disclosure: str
+    batch_id: int
+    channel: str
+    received_at: datetime
+    #: Make ``PreparedRow.record_line`` (PostgreSQL) rather than ``PreparedRow.record``.
+    copy: bool
 
 
 class RowPreparer:
@@ -91,8 +135,12 @@ class RowPreparer:
         windows: WindowCalculator,
         timeliness: TimelinessCalculator,
         personal: frozenset[str],
+        context: RecordContext | None = None,
     ) -> None:
         self.item = item
+        self.context = context
+        self.digest = protect.record_digester()
+        self.validator = RowValidator(item, remember=True)
         self.columns = [(i, code) for i, code in enumerate(columns) if code is not None]
         self.received_on = received_on
         self.windows = windows
@@ -106,11 +154,12 @@ class RowPreparer:
         width = len(cells)
         for index, code in self.columns:
             raw[code] = cells[index] if index < width else None
-        row = PreparedRow(row_number=row_number, cells=_jsonable_cells(cells))
-        checked = validate_row(self.item, raw, today=self.received_on)
+        row = PreparedRow(row_number=row_number, cells=list(cells))
+        checked = self.validator.validate(raw, today=self.received_on)
         row.decision_number = str(checked.decision_number or "")
-        row.issues.extend(from_row_issue(e, level="error") for e in checked.errors)
-        row.issues.extend(from_row_issue(w, level="warning") for w in checked.warnings)
+        if checked.errors or checked.warnings:
+            row.issues.extend(from_row_issue(e, level="error") for e in checked.errors)
+            row.issues.extend(from_row_issue(w, level="warning") for w in checked.warnings)
         if not checked.ok:
             row.rejected = True
             return row
@@ -168,13 +217,66 @@ class RowPreparer:
             if v is not None and v != ""
         }
         canonical = protect.canonical_json(values)
-        row.digest = protect.digest_of(canonical)
+        row.digest = self.digest(canonical)
         shown_values, shown_original, row.sealed = protect.seal_record(
             values, original, self.personal
         )
         row.values_json = protect.canonical_json(shown_values) if row.sealed else canonical
         row.original_json = protect.canonical_json(shown_original)
+        if self.context is not None:
+            self._record(row)
+        if row.issues:
+            row.issues_text()
         return row
+
+    def _record(self, row: PreparedRow) -> None:
+        """The new record's columns, should the row become one (``RECORD_FIELDS`` but the id
+        and the subject, which the chunk decides)."""
+        context = self.context
+        window, timeliness = row.window, row.timeliness
+        assert context is not None and window is not None and timeliness is not None
+        # A decision reported after its publication period ended is never shown.
+        expired = window.max_end is not None and window.max_end < self.received_on
+        columns = {
+            "department_id": context.department_id,
+            "item_code": context.item_code,
+            "record_kind": context.record_kind,
+            "decision_number": row.decision_number,
+            "decision_date": row.decision_date,
+            "valid_until": row.valid_until,
+            "values": row.values_json,
+            "original": row.original_json,
+            "sealed": row.sealed,
+            "digest": row.digest,
+            "severity": row.severity,
+            "specific_serious": row.specific_serious,
+            "categories": row.categories,
+            "disclosure": context.disclosure,
+            "publication_rule": window.rule,
+            "published": window.published,
+            "publication_from": window.start,
+            "publication_min_end": window.min_end,
+            "publication_max_end": window.max_end,
+            "regime_code": window.regime_code,
+            "status": RecordStatus.EXPIRED if expired else RecordStatus.ACTIVE,
+            "status_changed_at": context.received_at if expired else None,
+            "version": 1,
+            "batch_id": context.batch_id,
+            "batch_row": row.row_number,
+            "channel": context.channel,
+            "received_at": context.received_at,
+            "first_received_at": context.received_at,
+            "reported_on": self.received_on,
+            "reporting_deadline": timeliness.deadline,
+            "reporting_lag_working_days": timeliness.lag,
+            "reporting_provisional": timeliness.provisional,
+            "late": timeliness.late,
+            "withdrawal_reason": "",
+        }
+        if context.copy:
+            row.record_line = record_line(columns)
+        else:
+            row.record = columns
 
     def _severities(self, row: PreparedRow) -> tuple[str, ...]:
         """The severities the window is the longest of: the row's, and those the catalog's

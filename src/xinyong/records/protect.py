@@ -12,9 +12,13 @@ digest cannot be used to guess a number either.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from django.conf import settings
 
 from xinyong.core import crypto, identifiers
 
@@ -126,3 +130,17 @@ def digest_of(canonical: str) -> str:
 def content_digest(values: Mapping[str, Any]) -> str:
     """Keyed digest of a record's normalised values (re-send detection)."""
     return digest_of(canonical_json(values))
+
+
+def record_digester() -> Callable[[str], str]:
+    """:func:`digest_of` for many rows: the keyed hash's key is prepared once and its state
+    copied per row. Gives exactly ``crypto.lookup_hash("record", canonical)``
+    (``tests/test_memo.py`` checks it)."""
+    base = hmac.new(settings.LOOKUP_HASH_KEY.encode(), b"record:", hashlib.sha256)
+
+    def digest(canonical: str) -> str:
+        keyed = base.copy()
+        keyed.update(canonical.encode())
+        return keyed.hexdigest()
+
+    return digest

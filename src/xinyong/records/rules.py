@@ -16,7 +16,7 @@ for the life of one batch run and read the working calendar once per chunk.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -82,6 +82,17 @@ class WindowCalculator:
         self.rule, self.months = rule_of(item)
         self.disclosure = disclosure
         self._regime_cache: dict[tuple[date, tuple[str, ...], bool], Window | CodedError] = {}
+        self._has_regime: dict[date, bool] = {}
+        # The catalog item remembers the windows it computed for validation (per catalog
+        # snapshot, CatalogItemDef.window): the same look-ups are not made twice.
+        found = getattr(item, "window", None)
+        self._publication_window: Callable[[date, str, bool], PublicationWindow] = (
+            found
+            if callable(found)
+            else lambda d, severity, specific: publication_window(
+                d, severity, specific_serious=specific
+            )
+        )
 
     def window(
         self,
@@ -128,22 +139,30 @@ class WindowCalculator:
                 cached = exc
             self._regime_cache[key] = cached
         if isinstance(cached, CodedError):
-            raise cached
+            raise cached.with_traceback(None)  # not a traceback per row
         return cached
 
     def _regime_window(
         self, decision_date: date, severities: tuple[str, ...], specific_serious: bool
     ) -> Window:
-        try:
-            regime_for(decision_date)
-        except RegimeNotFound:
+        has_regime = self._has_regime.get(decision_date)
+        if has_regime is None:
+            try:
+                regime_for(decision_date)
+            except RegimeNotFound:
+                has_regime = False
+            else:
+                has_regime = True
+            self._has_regime[decision_date] = has_regime
+        if not has_regime:
             return Window(
                 PublicationRule.REGIME, Publication.NEVER, decision_date, None, None, "", True
             )
+        window = self._publication_window
         if specific_serious:
-            found = publication_window(decision_date, "serious", specific_serious=True)
+            found = window(decision_date, "serious", True)
         else:
-            found = _longest(publication_window(decision_date, s) for s in severities)
+            found = _longest(window(decision_date, s, False) for s in severities)
         return Window(
             PublicationRule.REGIME,
             found.published,

@@ -4,7 +4,9 @@ Why this exists: a chunk writes thousands of records and batch rows. Django's
 ``bulk_create`` on PostgreSQL builds one ``INSERT … SELECT * FROM UNNEST(…)`` whose arrays
 psycopg adapts value by value in Python — measured at about 1 ms a record in
 ``bench/ingest``, far slower than the validation itself. ``COPY … FROM STDIN`` streams the
-same rows at the server's own speed (psycopg formats them in C). Record ids are taken from
+same rows at the server's own speed. New records come as ``COPY`` text lines made where the
+row was prepared (:func:`record_line`, in a validating worker when there are workers); batch
+rows are formatted here, created subjects by psycopg. Record ids are taken from
 the table's sequence first (``nextval`` for the whole chunk in one query), so that batch
 rows can point to their records without reading anything back. On SQLite (the embedded demo
 database) the same rows go through ``bulk_create``. Both run inside the chunk's transaction.
@@ -13,10 +15,23 @@ database) the same rows go through ``bulk_create``. Both run inside the chunk's 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.fields import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    IntegerField,
+    PositiveIntegerField,
+    SmallIntegerField,
+    TextField,
+)
+from django.db.models.fields.related import ForeignKey
 
 from xinyong.records.models import BatchRow, Record
 
@@ -59,9 +74,11 @@ RECORD_FIELDS = (
     "late",
     "withdrawal_reason",
 )
-JSON_FIELDS = frozenset({"categories"})
 #: Given as JSON text already (``PreparedRow.values_json`` …).
 JSON_TEXT_FIELDS = frozenset({"values", "original"})
+#: The columns of a new record a validating worker formats (all but ``id`` and
+#: ``subject_id``, which the chunk decides): see :func:`record_line`.
+RECORD_LINE_FIELDS = RECORD_FIELDS[2:]
 
 BATCH_ROW_FIELDS = (
     "batch_id",
@@ -86,8 +103,55 @@ def _column(model: type[models.Model], attname: str) -> str:
     raise LookupError(attname)
 
 
-def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# -- COPY text format ----------------------------------------------------------------------
+# https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2: columns separated by
+# a tab, rows by a newline, NULL as \N; a backslash, tab, newline or carriage return inside a
+# value is escaped with a backslash.
+
+
+def _escape(text: str) -> str:
+    # ``str.translate`` looks every character up; four searches are far faster on the long
+    # JSON texts of a record, which rarely hold any of them.
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text:
+        text = text.replace("\t", "\\t")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    return text
+
+
+def copy_text(value: Any) -> str:
+    """One value in ``COPY``'s text format (``None`` → ``\\N``). Lists and dicts are JSON."""
+    if value is None:
+        return "\\N"
+    if value.__class__ is str:
+        return _escape(value)
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return _escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return _escape(str(value))
+
+
+def record_line(columns: dict[str, Any]) -> str:
+    """A new record's columns of :data:`RECORD_LINE_FIELDS` as one line of ``COPY`` text
+    without its end (``values`` and ``original`` are JSON text already). Made where the row
+    is prepared — in a worker process when there are workers — so that the importing process
+    only puts the id and the subject in front."""
+    return "\t".join([copy_text(columns[f]) for f in RECORD_LINE_FIELDS])
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -105,59 +169,110 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def _copy_sql(model: type[models.Model], fields: Sequence[str]) -> str:
     columns = ", ".join(_column(model, f) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+    return f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
 
 
-def insert_records(rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert new records given as ``{attname: value}`` (without ``id``; ``values`` and
-    ``original`` as JSON text); their ids in the same order."""
+def _copy(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    with connection.cursor() as cursor, cursor.cursor.copy(_copy_sql(model, fields)) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_lines(model: type[models.Model], fields: Sequence[str], lines: Iterable[str]) -> None:
+    """``COPY`` of rows already in text format (each line ends with a newline)."""
+    with connection.cursor() as cursor, cursor.cursor.copy(_copy_sql(model, fields)) as copy:
+        copy.write("".join(lines))
+
+
+def insert_records(rows: Sequence[tuple[int, Any]]) -> list[int]:
+    """Insert new records given as ``(subject_id, prepared row)``; their ids in the same
+    order. The prepared row (:class:`xinyong.records.prepare.PreparedRow`) holds its other
+    columns as a ``COPY`` line (PostgreSQL) or as ``{attname: value}`` with ``values`` and
+    ``original`` as JSON text (elsewhere)."""
     if not rows:
         return []
     if use_copy():
         ids = reserve_ids(Record, len(rows))
-        data = []
-        for pk, row in zip(ids, rows, strict=True):
-            values = dict(row, id=pk)
-            data.append(
-                tuple(
-                    _dump(values.get(f)) if f in JSON_FIELDS else values.get(f, "")
-                    for f in RECORD_FIELDS
-                )
-            )
-        _copy(Record, RECORD_FIELDS, data)
+        _copy_lines(
+            Record,
+            RECORD_FIELDS,
+            (
+                f"{pk}\t{subject_id}\t{row.record_line}\n"
+                for pk, (subject_id, row) in zip(ids, rows, strict=True)
+            ),
+        )
         return ids
     objs = [
-        Record(**{k: json.loads(v) if k in JSON_TEXT_FIELDS else v for k, v in row.items()})
-        for row in rows
+        Record(
+            subject_id=subject_id,
+            **{k: json.loads(v) if k in JSON_TEXT_FIELDS else v for k, v in row.record.items()},
+        )
+        for subject_id, row in rows
     ]
     created = Record.objects.bulk_create(objs)
     return [r.pk for r in created]
 
 
 def insert_batch_rows(rows: Sequence[dict[str, Any]]) -> None:
-    """Insert batch rows given as ``{attname: value}``."""
+    """Insert batch rows given as ``{attname: value}``; ``issues`` and ``raw`` may be given
+    as JSON text already (a ``str``)."""
     if not rows:
         return
     if use_copy():
-        _copy(
+        _copy_lines(
             BatchRow,
             BATCH_ROW_FIELDS,
-            [
-                tuple(
-                    _dump(r.get(f)) if f in BATCH_ROW_JSON else r.get(f) for f in BATCH_ROW_FIELDS
+            (
+                "\t".join(
+                    [
+                        _escape(r[f])
+                        if f in BATCH_ROW_JSON and isinstance(r[f], str)
+                        else copy_text(r[f])
+                        for f in BATCH_ROW_FIELDS
+                    ]
                 )
+                + "\n"
                 for r in rows
-            ],
+            ),
         )
         return
-    BatchRow.objects.bulk_create([BatchRow(**r) for r in rows], batch_size=1000)
+    BatchRow.objects.bulk_create(
+        [
+            BatchRow(
+                **{
+                    k: json.loads(v) if k in BATCH_ROW_JSON and isinstance(v, str) else v
+                    for k, v in r.items()
+                }
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+    )
+
+
+#: Field classes whose value goes to the database as it is on the instance (no conversion,
+#: no ``pre_save``): ``insert_objects`` skips their per-value preparation.
+_PLAIN_FIELDS = (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    IntegerField,
+    PositiveIntegerField,
+    SmallIntegerField,
+    TextField,
+    ForeignKey,
+)
+
+
+def _plain(field: models.Field[Any, Any]) -> bool:
+    if type(field) not in _PLAIN_FIELDS:
+        return False
+    # A subclass or a field with choices/auto values is prepared by Django as usual.
+    return type(field).pre_save is models.Field.pre_save
 
 
 def insert_objects[M: models.Model](model: type[M], objs: list[M]) -> list[M]:
@@ -172,11 +287,25 @@ def insert_objects[M: models.Model](model: type[M], objs: list[M]) -> list[M]:
     assert pk is not None
     for obj, new_id in zip(objs, reserve_ids(model, len(objs)), strict=True):
         setattr(obj, pk.attname, new_id)
-    fields = [f for f in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
+    plain = [(f.attname, _plain(f), f) for f in fields]
     rows = []
     for obj in objs:
-        rows.append(tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields))
+        values = obj.__dict__
+        rows.append(
+            tuple(
+                values[attname] if fast else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                for attname, fast, f in plain
+            )
+        )
         obj._state.adding = False
         obj._state.db = connection.alias
     _copy(model, [f.attname for f in fields], rows)
     return objs
+
+
+def any_of(column: str) -> str:
+    """SQL matching ``column`` against a list given as ONE parameter: ``= ANY(%s)`` on
+    PostgreSQL (a chunk's 2,000 values would otherwise make 2,000 placeholders, which the
+    driver parses in Python on every query). Only for PostgreSQL."""
+    return f"{connection.ops.quote_name(column)} = ANY(%s)"

@@ -24,7 +24,7 @@ A crash loses at most the chunk in flight; resuming starts after ``last_committe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,8 +42,8 @@ from xinyong.records.choices import BatchStatus, RecordStatus, RowOutcome
 from xinyong.records.errors import BatchBusy, BatchNotResumable
 from xinyong.records.issues import issue
 from xinyong.records.models import Batch, BatchRow, Record, RecordVersion
-from xinyong.records.prepare import PreparedRow
-from xinyong.records.writers import insert_batch_rows, insert_records
+from xinyong.records.prepare import PreparedRow, jsonable_cells
+from xinyong.records.writers import any_of, insert_batch_rows, insert_records, use_copy
 
 #: How often a chunk is retried when a concurrent batch won a unique constraint.
 MAX_ATTEMPTS = 4
@@ -124,11 +124,11 @@ def do_process_batch_chunk(
     if not rows:
         raise ValueError("a chunk has at least one row")
     # An attempt adds issues and rejections to the rows; a retry starts from these.
-    pristine = [(list(r.issues), r.rejected) for r in rows]
+    pristine = [(list(r.issues), r.rejected, r.issues_json) for r in rows]
     for attempt in range(1, MAX_ATTEMPTS + 1):
         if attempt > 1:
-            for row, (issues, rejected) in zip(rows, pristine, strict=True):
-                row.issues, row.rejected = list(issues), rejected
+            for row, (issues, rejected, text) in zip(rows, pristine, strict=True):
+                row.issues, row.rejected, row.issues_json = list(issues), rejected, text
         try:
             with transaction.atomic():
                 return _write(
@@ -191,7 +191,7 @@ def _write(
     resolution = resolve_subjects(rows, item=item)
 
     outcomes: dict[int, str] = {}
-    new_records: list[tuple[PreparedRow, dict[str, Any]]] = []
+    new_records: list[tuple[int, PreparedRow]] = []
     corrections: list[tuple[PreparedRow, Record, RecordVersion]] = []
     linked: dict[int, int] = {}
     for row in rows:
@@ -201,18 +201,18 @@ def _write(
         subject_id = resolution.subject_ids[row.row_number]
         found = existing.get(row.decision_number)
         if found is None:
-            new_records.append((row, _new_record(batch, row, item, subject_id, received_on)))
+            new_records.append((subject_id, row))
             outcomes[row.row_number] = (
                 RowOutcome.WARNING if row.has_warnings else (RowOutcome.ACCEPTED)
             )
             continue
         # A re-send: timeliness is the first report's, not this one's.
-        row.issues = [i for i in row.issues if i["code"] != "REPORTING_LATE"]
+        row.drop_issues("REPORTING_LATE")
         linked[row.row_number] = found.pk
         if found.digest == row.digest:
             outcomes[row.row_number] = RowOutcome.UNCHANGED
             if found.status == RecordStatus.WITHDRAWN:
-                row.issues.append(_withdrawn_resent(item, found))
+                row.add_issue(_withdrawn_resent(item, found))
             continue
         if found.status == RecordStatus.WITHDRAWN:
             row.reject(_withdrawn_changed(item, found))
@@ -224,8 +224,8 @@ def _write(
         corrections.append((row, found, version))
         outcomes[row.row_number] = RowOutcome.CORRECTED
 
-    record_ids = insert_records([r for _row, r in new_records])
-    for (row, _r), pk in zip(new_records, record_ids, strict=True):
+    record_ids = insert_records(new_records)
+    for (_subject_id, row), pk in zip(new_records, record_ids, strict=True):
         linked[row.row_number] = pk
     if corrections:
         RecordVersion.objects.bulk_create([v for _row, _rec, v in corrections])
@@ -237,8 +237,8 @@ def _write(
                 "row_number": row.row_number,
                 "outcome": outcomes[row.row_number],
                 "decision_number": row.decision_number[:128],
-                "issues": row.issues or None,
-                "raw": protect.seal_cells(row.cells, source.personal_columns)
+                "issues": row.issues_text(),
+                "raw": protect.seal_cells(jsonable_cells(row.cells), source.personal_columns)
                 if row.rejected
                 else None,
                 "record_id": linked.get(row.row_number),
@@ -349,60 +349,23 @@ def _existing(batch: Batch, rows: list[PreparedRow]) -> dict[str, Record]:
     numbers = sorted({r.decision_number for r in rows if not r.rejected})
     if not numbers:
         return {}
-    found = Record.objects.filter(
-        department_id=batch.department_id,
-        item_code=batch.item_code,
-        decision_number__in=numbers,
-    )
+    found: Iterable[Record]
+    if use_copy():
+        # One array parameter instead of 2,000 placeholders (see writers.any_of).
+        found = Record.objects.raw(
+            # Names from the model's metadata; every value is a parameter.
+            f"SELECT * FROM {connection.ops.quote_name(Record._meta.db_table)} "  # noqa: S608
+            "WHERE department_id = %s AND item_code = %s AND "
+            f"{any_of('decision_number')}",
+            [batch.department_id, batch.item_code, numbers],
+        )
+    else:
+        found = Record.objects.filter(
+            department_id=batch.department_id,
+            item_code=batch.item_code,
+            decision_number__in=numbers,
+        )
     return {r.decision_number: r for r in found}
-
-
-def _new_record(
-    batch: Batch, row: PreparedRow, item: Any, subject_id: int, received_on: date
-) -> dict[str, Any]:
-    """A new record's columns (``xinyong.records.writers.RECORD_FIELDS`` but ``id``)."""
-    window = row.window
-    timeliness = row.timeliness
-    assert window is not None and timeliness is not None
-    expired = window.max_end is not None and window.max_end < received_on
-    return dict(
-        subject_id=subject_id,
-        department_id=batch.department_id,
-        item_code=batch.item_code,
-        record_kind=item.record_kind,
-        decision_number=row.decision_number,
-        decision_date=row.decision_date,
-        valid_until=row.valid_until,
-        values=row.values_json,
-        original=row.original_json,
-        sealed=row.sealed,
-        digest=row.digest,
-        severity=row.severity,
-        specific_serious=row.specific_serious,
-        categories=row.categories,
-        disclosure=item.disclosure,
-        publication_rule=window.rule,
-        published=window.published,
-        publication_from=window.start,
-        publication_min_end=window.min_end,
-        publication_max_end=window.max_end,
-        regime_code=window.regime_code,
-        # A decision reported after its publication period ended is never shown.
-        status=RecordStatus.EXPIRED if expired else RecordStatus.ACTIVE,
-        status_changed_at=batch.received_at if expired else None,
-        version=1,
-        batch_id=batch.pk,
-        batch_row=row.row_number,
-        channel=batch.channel,
-        received_at=batch.received_at,
-        first_received_at=batch.received_at,
-        reported_on=received_on,
-        reporting_deadline=timeliness.deadline,
-        reporting_lag_working_days=timeliness.lag,
-        reporting_provisional=timeliness.provisional,
-        late=timeliness.late,
-        withdrawal_reason="",
-    )
 
 
 def _supersede(record: Record, batch: Batch, now: Any) -> RecordVersion:

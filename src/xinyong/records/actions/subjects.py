@@ -22,9 +22,11 @@ id range and digest (the same snapshot ``SUBJECT_CREATED`` would hold).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connection
 
 from xinyong.audit.record import digest
 from xinyong.core import crypto
@@ -36,7 +38,7 @@ from xinyong.core.models import Subject, SubjectIdentifier, SubjectName
 from xinyong.errors import CodedError
 from xinyong.records.issues import issue
 from xinyong.records.prepare import PreparedRow
-from xinyong.records.writers import insert_objects
+from xinyong.records.writers import any_of, insert_objects, use_copy
 
 SubjectKey = tuple[str, ...]
 
@@ -172,9 +174,7 @@ def _find_existing(wanted: dict[SubjectKey, _Wanted]) -> dict[SubjectKey, tuple[
         by_kind.setdefault(key[0], []).append(key)
     found: dict[SubjectKey, tuple[int, str]] = {}
     if codes := [k[1] for k in by_kind.get("uscc", ())]:
-        for uscc, pk, name in Subject.objects.filter(uscc__in=codes).values_list(
-            "uscc", "pk", "name"
-        ):
+        for uscc, pk, name in _by_uscc(codes):
             found[("uscc", str(uscc))] = (pk, name)
     if people := by_kind.get("person", []):
         hashes = [k[2] for k in people]
@@ -192,10 +192,25 @@ def _find_existing(wanted: dict[SubjectKey, _Wanted]) -> dict[SubjectKey, tuple[
     return found
 
 
+def _by_uscc(codes: list[str]) -> Iterable[tuple[str | None, int, str]]:
+    """(uscc, id, name) of the subjects holding these codes."""
+    if not use_copy():
+        return Subject.objects.filter(uscc__in=codes).values_list("uscc", "pk", "name")
+    # One array parameter instead of 2,000 placeholders (see writers.any_of).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model's metadata; the codes are a parameter.
+            f"SELECT uscc, id, name FROM {connection.ops.quote_name(Subject._meta.db_table)} "  # noqa: S608
+            f"WHERE {any_of('uscc')}",
+            [codes],
+        )
+        return list(cursor.fetchall())
+
+
 def _warn_if_renamed(row: PreparedRow, item: Any, registered_name: str) -> None:
     reported = (row.subject.name or "").strip()
     if reported and registered_name and reported != registered_name:
-        row.issues.append(
+        row.add_issue(
             issue(
                 _field(item, "subject_name"),
                 "SUBJECT_NAME_DIFFERS",
@@ -304,7 +319,7 @@ def _legacy_held(missing: list[_Wanted]) -> set[tuple[str, str]]:
 
 def _warn_legacy_held(row: PreparedRow, item: Any, scheme: str, value: str) -> None:
     label = LegacyScheme(scheme).label
-    row.issues.append(
+    row.add_issue(
         issue(
             _field(item, scheme),
             "SUBJECT_LEGACY_ID_HELD",
