@@ -364,25 +364,33 @@ API: dict[str, Access] = {
     "GET /api/v1/lists/entries": public(),
     "POST /api/v1/records/batches": role(
         Role.DEPARTMENT_REPORTER,
+        token_scope=TokenScope.REPORT,
+        scope_of=ScopeOf.OBJECT,
+        note="for the department named in the body",
         methods=("POST",),
         body='{"item": "CF", "department": "{department_a}", "rows": [{"CF_WSH": "1"}]}',
     ),
-    "GET /api/v1/records/batches": role(oversight=RECORDS_OVERSIGHT, note="own departments"),
+    "GET /api/v1/records/batches": role(
+        token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, note="own departments"
+    ),
     "GET /api/v1/records/batches/{batch_id}": member_of_object(
-        oversight=RECORDS_OVERSIGHT, params={"batch_id": "batch"}
+        token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, params={"batch_id": "batch"}
     ),
     "GET /api/v1/records/batches/{batch_id}/rows": member_of_object(
-        oversight=RECORDS_OVERSIGHT, params={"batch_id": "batch"}
+        token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, params={"batch_id": "batch"}
     ),
     "GET /api/v1/records/batches/{batch_id}/rejected.xlsx": member_of_object(
-        oversight=RECORDS_OVERSIGHT, params={"batch_id": "batch"}
+        token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, params={"batch_id": "batch"}
     ),
-    "GET /api/v1/records/stats": role(oversight=RECORDS_OVERSIGHT, note="own departments"),
+    "GET /api/v1/records/stats": role(
+        token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, note="own departments"
+    ),
     "GET /api/v1/records/{record_id}": member_of_object(
-        oversight=RECORDS_OVERSIGHT, params={"record_id": "record"}
+        token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, params={"record_id": "record"}
     ),
     "POST /api/v1/records/{record_id}/withdraw": role(
         Role.DEPARTMENT_REPORTER,
+        token_scope=TokenScope.REPORT,
         scope_of=ScopeOf.OBJECT,
         params={"record_id": "record"},
         methods=("POST",),
