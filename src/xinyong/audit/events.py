@@ -109,6 +109,8 @@ class EventType(models.IntegerChoices):
     REMOTE_REPAIR_EVENT_UNMATCHED = 7303, _("Repair event from another platform not applicable")
     # 89xx public credit reports (xinyong.portal)
     CREDIT_REPORT_ISSUED = 8901, _("Public credit report issued")
+    SUBJECT_ACCOUNT_CREATED = 8902, _("Self-service account of a subject created")
+    SUBJECT_LOGGED_IN = 8903, _("Subject logged in to self-service")
     # 60xx checks before granting (应查必查): one event per check, digesting its receipt
     CHECK_MADE = 6001, _("Subject checked before granting (receipt issued)")
     BATCH_CHECK_MADE = 6002, _("Subjects checked in a batch before granting (receipt issued)")

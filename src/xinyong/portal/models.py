@@ -51,3 +51,9 @@ class CreditReport(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# The self-service accounts of subjects (docs/portal.md, "Self-service").
+from xinyong.portal.selfservice_models import SubjectAccount  # noqa: E402
+
+__all__ = ["CreditReport", "SubjectAccount"]

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from xinyong.portal import views
+from xinyong.portal import selfservice_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     # Online objection and repair application, progress look-up (xinyong.repair); names
     # prefixed "repair-".
     path("repair/", include("xinyong.repair.public_urls")),
+    # Subject self-service (docs/portal.md, "Self-service"); names prefixed "me-".
+    path("me/", selfservice_views.me, name="me-home"),
+    path("me/login/", selfservice_views.me_login, name="me-login"),
+    path("me/logout/", selfservice_views.me_logout, name="me-logout"),
+    path("me/report.pdf", selfservice_views.me_report, name="me-report"),
 ]

@@ -274,6 +274,14 @@ PAGES: dict[str, Access] = {
     "portal:report-verify": public(
         params={"code": "xinyong.portal.tests.matrix:make_report_code"}, methods=("GET", "POST")
     ),
+    # subject self-service (docs/portal.md, "Self-service"): no staff access class fits a
+    # logged-in subject (it is no user); declared public — anonymous callers are sent to the
+    # subject log-in (/me/login/), never shown a subject's data; the subject's own access is
+    # tested in xinyong/portal/tests/test_selfservice.py.
+    "portal:me-home": public(note="anonymous: 302 to /me/login/"),
+    "portal:me-login": public(methods=("GET", "POST")),
+    "portal:me-logout": public(methods=("POST",)),
+    "portal:me-report": public(note="anonymous: 302 to /me/login/"),
     # checks (docs/checks.md): department checkers; a check is its department's
     "console:checks-home": role(Role.DEPARTMENT_CHECKER, methods=("GET", "POST")),
     "console:checks-batch": role(Role.DEPARTMENT_CHECKER, methods=("POST",)),

@@ -29,6 +29,7 @@ from xinyong.core.models import Department, Subject, User
 DEMO_SCENARIOS: list[str] = [
     "xinyong.lists.demo.load",
     "xinyong.repair.demo.load",
+    "xinyong.portal.demo.load",
 ]
 
 
