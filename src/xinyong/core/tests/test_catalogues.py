@@ -25,8 +25,10 @@ def test_there_are_catalogues() -> None:
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
 def test_the_catalogue_compiles_and_its_mo_is_current(po: Path, tmp_path: Path) -> None:
     fresh = tmp_path / "django.mo"
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt
     result = subprocess.run(
-        ["msgfmt", "--check", "-o", str(fresh), str(po)],
+        [msgfmt, "--check", "-o", str(fresh), str(po)],
         capture_output=True,
         text=True,
     )
