@@ -15,7 +15,8 @@ in the same run, and that a 100,000-subject batch check takes ≤ 5 s. This benc
    the rows are what ``do_publish_listing`` leaves behind (state ``listed``, term, the
    decision's measure snapshot from ``measures_for``), 1 % of them suspended with their
    objection and suspension interval;
-3. starts ``xinyong serve`` (gunicorn, WSGI, one sync worker per core) in a subprocess;
+3. starts ``xinyong serve`` with its defaults (gunicorn, WSGI, sync workers: one per core
+   plus one) in a subprocess;
 4. drives it from a second process (threads, ``http.client``, a new connection per request
    as gunicorn's sync workers close them): open-loop at a fixed rate (300/s) for the
    trivial ``GET /api/v1/checks/ping`` and for ``GET /api/v1/checks`` on random subjects
@@ -412,10 +413,11 @@ def _run(args: argparse.Namespace) -> None:
         "XINYONG_RATE_API_TOKEN": "1000000/m",
         "XINYONG_CHECK_CATALOGUE_TTL": "5",  # the production default (tests run without)
     }
-    workers = os.cpu_count() or 2
+    from xinyong.core.management.commands.serve import default_workers
+
+    workers = default_workers()  # exactly as `xinyong serve` runs by default
     server = subprocess.Popen(
-        [sys.executable, "-m", "xinyong.cli", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers)],
+        [sys.executable, "-m", "xinyong.cli", "serve", "--bind", f"127.0.0.1:{port}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -55,7 +55,8 @@ class World:
     listing_case: ListingCase
     listing_document: ListingDocument
     token: ApiToken
-    #: Token values: department A with every scope, A with none but ``check``, B with every.
+    #: Token values: department A with every scope (``a_all``), A with only ``check``
+    #: (``a_check``) or only ``report`` (``a_report``), B with every scope (``b_all``).
     token_values: dict[str, str]
     auditevent: AuditEvent
     secrets: list[str] = field(default_factory=list)
@@ -165,6 +166,14 @@ def build_world() -> World:
             acting_user=None,
             actor_label="test",
         ),
+        "a_report": do_create_api_token(
+            name="矩阵甲报送",
+            department=a,
+            scopes=["report"],
+            days=30,
+            acting_user=None,
+            actor_label="test",
+        ),
         "b_all": do_create_api_token(
             name="矩阵乙系统",
             department=b,
@@ -221,6 +230,13 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Files that test factories write (repair materials, uploads) go to a temporary
+    ``VAR_DIR``, not to the checkout's ``var/``."""
+    settings.VAR_DIR = tmp_path / "var"
 
 
 @pytest.fixture(autouse=True)

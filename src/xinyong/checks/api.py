@@ -106,7 +106,7 @@ class SubjectOut(Schema):
     kind: str
 
 
-class ErrorOut(Schema):
+class CheckErrorOut(Schema):
     code: str
     message_zh: str
     message_en: str
@@ -120,7 +120,7 @@ class AnswerOut(Schema):
     objection_pending: bool
     measures: list[MeasureOut]
     listings: list[ListingOut]
-    error: ErrorOut | None
+    error: CheckErrorOut | None
 
 
 class ReceiptOut(Schema):
@@ -148,7 +148,7 @@ class CheckOut(Schema):
     receipt: ReceiptOut
 
 
-class BatchIn(Schema):
+class CheckBatchIn(Schema):
     subjects: list[str] = Field(description="codes, at most 10,000")
     matter: str
     purpose: str
@@ -156,7 +156,7 @@ class BatchIn(Schema):
     department: str | None = Field(None, description="USCC of the department (staff only)")
 
 
-class BatchOut(Schema):
+class CheckBatchOut(Schema):
     receipt_id: uuid.UUID
     checked_at: datetime
     answer_for: date
@@ -335,8 +335,8 @@ def check_subject(
     }
 
 
-@router.post("/batch", response=BatchOut, auth=api_auth, summary="Check up to 10,000 subjects")
-def check_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+@router.post("/batch", response=CheckBatchOut, auth=api_auth, summary="Check up to 10,000 subjects")
+def check_batch(request: HttpRequest, payload: CheckBatchIn) -> dict[str, Any]:
     """One matter, up to 10,000 subjects (``CHECK_BATCH_TOO_LARGE``, 413, beyond), one
     answer per subject in the order given and one receipt covering them all. An invalid code
     is answered ``invalid`` with its identifier rule's error; an unknown valid one ``clear``

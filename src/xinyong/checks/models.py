@@ -108,6 +108,8 @@ class CheckAnswer(_AppendOnly):
         related_name="answers",
         verbose_name=_("check"),
         db_constraint=False,
+        # Served by the unique (check_request, position) index; one index less for COPY.
+        db_index=False,
     )
     position = models.PositiveIntegerField(_("position"))
     # The code as given, normalised; a natural person's number is stored masked (the full
@@ -122,6 +124,8 @@ class CheckAnswer(_AppendOnly):
         related_name="+",
         verbose_name=_("subject"),
         db_constraint=False,
+        # Served by the (subject, check_request) index below; one index less for COPY.
+        db_index=False,
     )
     answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices)
     # Measures, listings and objection state behind a non-clear answer; the identifier

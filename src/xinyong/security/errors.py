@@ -119,3 +119,20 @@ class AccessBasisMissing(PermissionDenied):
     """A read of a person's non-public data without a valid consent or a legal basis."""
 
     code = "ACCESS_BASIS_MISSING"
+
+
+class BackupFailed(CodedError):
+    """A backup or restore that could not be done; nothing was overwritten. The code says
+    why: ``BACKUP_DESTINATION_EXISTS``, ``BACKUP_ENGINE_UNSUPPORTED``, ``BACKUP_TOOL_FAILED``,
+    ``RESTORE_SOURCE_INVALID``, ``RESTORE_TARGET_NOT_EMPTY``."""
+
+    status = 409
+    code = "BACKUP_FAILED"
+
+
+class RestoreNotVerified(CodedError):
+    """The restored database does not pass the audit verification (its chain or its query
+    register was altered, or events are missing): do not use it."""
+
+    status = 409
+    code = "RESTORE_NOT_VERIFIED"

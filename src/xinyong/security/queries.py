@@ -72,7 +72,8 @@ class RegisterQuery:
         }
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the platform's time zone (Asia/Shanghai), as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -101,7 +102,7 @@ def search_register(user: User, query: RegisterQuery) -> QuerySet[AccessRecord]:
             Q(department_code=text.upper()) | Q(department_name__icontains=text)
         )
     if query.date_from:
-        records = records.filter(accessed_at__gte=_local_midnight(query.date_from))
+        records = records.filter(accessed_at__gte=local_midnight(query.date_from))
     if query.date_to:
-        records = records.filter(accessed_at__lt=_local_midnight(query.date_to + timedelta(days=1)))
+        records = records.filter(accessed_at__lt=local_midnight(query.date_to + timedelta(days=1)))
     return records.order_by("-accessed_at", "-pk")

@@ -24,6 +24,7 @@ from xinyong.lists import actions as list_actions
 from xinyong.lists.choices import CaseState
 from xinyong.lists.models import ListingCase
 from xinyong.lists.tests.conftest import People
+from xinyong.security.actions.register import do_anchor_register, verify_register
 from xinyong.security.models import AccessRecord
 from xinyong.security.principals import Principal
 
@@ -244,10 +245,15 @@ def test_the_check_is_in_the_query_register_and_the_audit_chain(
     assert isinstance(access.query, dict)
     assert access.query["receipt_sha256"] == result.check.receipt_sha256
     assert access.query["answer"] == Answer.RESTRICTED
-    event = AuditEvent.objects.get(seq=access.audit_seq)
-    assert event.event_type == EventType.CHECK_MADE
+    # In a register chain, anchored in the audit chain (docs/decisions/0070).
+    assert access.audit_seq is None and access.chain is not None and access.chain_seq == 1
+    assert verify_register() == []
+    assert do_anchor_register() == 1
+    event = AuditEvent.objects.get(event_type=EventType.REGISTER_ANCHORED)
+    assert event.after == {"chain": access.chain, "seq": 1, "hash": access.row_hash}
     assert result.access == access
     assert verify_chain().ok
+    assert verify_register() == []
 
 
 def test_checks_are_append_only(checkers: Checkers, company: Subject) -> None:

@@ -5,8 +5,8 @@ Legal sources: seeds 000 §2(1) and §3(2), 001 §(十四), 003 §七(三) ("必
 使用个人信用信息"); 个人信息保护法 art. 13-15.
 
 - ``do_record_consent``: a consent needs a purpose, a scope and an end date; its length may
-  not exceed ``security.consent_max_days`` (a jurisdiction setting when declared, else
-  ``XINYONG_CONSENT_MAX_DAYS``, 365): a longer one is refused, never shortened silently.
+  not exceed the jurisdiction setting ``security.consent_max_days`` in force on its first day
+  (national default 365): a longer one is refused, never shortened silently.
 - ``do_revoke_consent``: effective at once; reads after it on that consent are refused.
 - ``check_basis(principal, subject, purpose, basis, basis_reference, fields)``: called by
   ``record_access`` for every registered read (so every caller is covered) and callable
@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,16 +35,16 @@ from xinyong.security.models import Consent
 from xinyong.security.principals import Principal
 
 
-def consent_max_days(on: date | None = None) -> int:
-    """The longest consent allowed on ``on``: the jurisdiction setting
-    ``security.consent_max_days`` if declared and loaded, else ``XINYONG_CONSENT_MAX_DAYS``."""
-    from xinyong.errors import CodedError
+def consent_max_days(on: date) -> int:
+    """The longest consent allowed for a consent starting on ``on``: the jurisdiction
+    setting ``security.consent_max_days`` in force that day (national default 365, no
+    national number: docs/decisions/0044). The date that counts is the consent's first day
+    of validity — the rule in force when the person's authorisation takes effect — so a
+    later change of the setting neither shortens nor lengthens consents already given.
+    Raises ``SETTING_NOT_FOUND`` when the settings are not loaded (no silent default)."""
     from xinyong.policy.jurisdiction_settings import policy_setting
 
-    try:
-        return int(policy_setting("security.consent_max_days", on=on).value)
-    except CodedError:
-        return int(getattr(settings, "XINYONG_CONSENT_MAX_DAYS", 365))
+    return int(policy_setting("security.consent_max_days", on=on).value)
 
 
 def check_record_consent(

@@ -14,6 +14,9 @@ type 1301 ``PERSONAL_ID_UNMASKED`` (docs/security.md#the-query-register).
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,7 +33,7 @@ from xinyong.core.models import Department, Subject, User
 from xinyong.core.permissions import require_role
 from xinyong.security.choices import ActorKind, LegalBasis
 from xinyong.security.errors import NoIdNumber, PurposeRequired
-from xinyong.security.models import AccessRecord
+from xinyong.security.models import AccessRecord, RegisterChainHead
 from xinyong.security.principals import Principal
 
 #: The role that may unmask ID numbers (docs/decisions/0011-query-register.md). Reviewers of
@@ -90,30 +93,23 @@ def _content(record: AccessRecord) -> dict[str, Any]:
     }
 
 
-def record_access(
+def _build(
     *,
     actor: User | Principal | None,
     purpose: str,
     legal_basis: LegalBasis | str,
-    basis_reference: str = "",
-    subject: Subject | None = None,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    fields: Iterable[str] = (),
-    query: Mapping[str, Any] | None = None,
-    department: Department | None = None,
-    event_type: EventType = EventType.QUERY_REGISTERED,
-    actor_label: str = "",
-) -> AccessRecord:
-    """Register one read of non-public data, with its audit event, in the caller's transaction.
-
-    ``actor`` is the staff member, or the API principal (``request.auth``), or None for the
-    platform itself (then ``actor_label`` says which job). ``department`` defaults to the
-    token's department or the user's primary department.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_access must run inside the transaction of the read")
+    basis_reference: str,
+    subject: Subject | None,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str | int,
+    fields: Iterable[str],
+    query: Mapping[str, Any] | None,
+    department: Department | None,
+    actor_label: str,
+) -> tuple[AccessRecord, User | None, str, Department | None]:
+    """The register row of one read (not saved), its user, label and department; refuses a
+    read without a basis that stands (consent module)."""
     from xinyong.security.actions.consent import check_basis
 
     checked = check_basis(
@@ -166,6 +162,47 @@ def record_access(
         query=dict(query) if query is not None else None,
         request_id=current_request_id(),
     )
+    return record, user, label, department
+
+
+def record_access(
+    *,
+    actor: User | Principal | None,
+    purpose: str,
+    legal_basis: LegalBasis | str,
+    basis_reference: str = "",
+    subject: Subject | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    fields: Iterable[str] = (),
+    query: Mapping[str, Any] | None = None,
+    department: Department | None = None,
+    event_type: EventType = EventType.QUERY_REGISTERED,
+    actor_label: str = "",
+) -> AccessRecord:
+    """Register one read of non-public data, with its audit event, in the caller's transaction.
+
+    ``actor`` is the staff member, or the API principal (``request.auth``), or None for the
+    platform itself (then ``actor_label`` says which job). ``department`` defaults to the
+    token's department or the user's primary department.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_access must run inside the transaction of the read")
+    record, user, label, department = _build(
+        actor=actor,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        basis_reference=basis_reference,
+        subject=subject,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
+        query=query,
+        department=department,
+        actor_label=actor_label,
+    )
     event = record_event(
         event_type,
         acting_user=user,
@@ -176,14 +213,190 @@ def record_access(
         actor_label=label,
         after={
             "access_digest": digest(_content(record)),
-            "purpose": purpose,
-            "legal_basis": basis,
+            "purpose": record.purpose,
+            "legal_basis": record.legal_basis,
             "fields": record.fields,
         },
     )
     record.audit_seq = event.seq
     record.save(force_insert=True)
     return record
+
+
+# --------------------------------------------------------------------------------------------
+# Register chains: the checks' fast path (docs/decisions/0070-register-chains.md)
+# --------------------------------------------------------------------------------------------
+
+#: Register chains: a process writes to chain ``pid % REGISTER_CHAINS``, so concurrent
+#: writers (worker processes) rarely wait for one another, unlike on the audit chain's head.
+REGISTER_CHAINS = 16
+#: A chain's head is anchored in the audit chain (event 6003) every this many rows, and by
+#: ``do_anchor_register`` (``xinyong checks anchor``, run by the periodic job).
+ANCHOR_EVERY = 1000
+GENESIS = "0" * 64
+
+
+def chain_hash(prev_hash: str, seq: int, content_digest: str) -> str:
+    """A chained row's hash: over the previous row's hash, its place and its content's
+    digest. Computed by PostgreSQL in the head update (one round trip), here elsewhere and
+    when verifying: the two must agree (tested)."""
+    return hashlib.sha256(f"{prev_hash}:{seq}:{content_digest}".encode()).hexdigest()
+
+
+def _chained_content(record: AccessRecord) -> str:
+    return digest({**_content(record), "chain": record.chain})
+
+
+def record_access_chained(
+    *,
+    actor: User | Principal | None,
+    purpose: str,
+    legal_basis: LegalBasis | str,
+    basis_reference: str = "",
+    subject: Subject | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    fields: Iterable[str] = (),
+    query: Mapping[str, Any] | None = None,
+    department: Department | None = None,
+    actor_label: str = "",
+    insert: bool = True,
+) -> AccessRecord:
+    """Register one read like ``record_access``, in the caller's transaction, but in a
+    register chain instead of with an audit event of its own: for reads made hundreds of
+    times a second (checks), which would otherwise all queue on the audit chain's head.
+    Tampering with the row (change, deletion, insertion) breaks its chain, whose head is
+    anchored in the audit chain (``verify_register``). ``insert=False``: the row has its
+    place and hash but the caller inserts it, in this transaction (one statement with its
+    own rows)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_access must run inside the transaction of the read")
+    record, _user, _label, _department = _build(
+        actor=actor,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        basis_reference=basis_reference,
+        subject=subject,
+        obj=None,
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
+        query=query,
+        department=department,
+        actor_label=actor_label,
+    )
+    if insert:
+        append_to_chain(record)
+    else:
+        reserve_chain_link(record)
+    return record
+
+
+def append_to_chain(record: AccessRecord) -> AccessRecord:
+    """Insert ``record`` (built, not saved) at the end of this process's register chain:
+    ``reserve_chain_link``, then the row."""
+    reserve_chain_link(record)
+    record.save(force_insert=True)
+    return record
+
+
+def reserve_chain_link(record: AccessRecord) -> AccessRecord:
+    """Give ``record`` (built, not saved) its place at the end of this process's register
+    chain and its hash; the caller inserts it in the same transaction (``append_to_chain``,
+    or the checks' single-statement insert).
+
+    One round trip on PostgreSQL: the head row is advanced and the new hash computed in one
+    ``UPDATE … RETURNING``, which also locks the head until the commit (a chain never forks;
+    a chain with a reserved place and no row fails ``verify_register``, so the caller must
+    insert the row or roll back). Every ``ANCHOR_EVERY`` rows the head goes into the audit
+    chain.
+    """
+    conn = transaction.get_connection()
+    chain = os.getpid() % REGISTER_CHAINS
+    record.chain = chain
+    content = _chained_content(record)
+    # Raw SQL: the head must advance and hash in one statement (RegisterChainHead's table).
+    with conn.cursor() as cursor:
+        for _attempt in range(2):
+            if conn.vendor == "postgresql":
+                # The hash is computed by the database from the locked head's values: the
+                # same formula as chain_hash (a test checks that they agree).
+                # (Every SET expression reads the head's values before the update.)
+                cursor.execute(
+                    "UPDATE security_registerchainhead "
+                    "SET last_seq = last_seq + 1, prev_hash = last_hash, "
+                    "last_hash = encode(sha256(convert_to("
+                    "last_hash || ':' || (last_seq + 1)::text || ':' || %s, 'UTF8')), 'hex') "
+                    "WHERE chain = %s RETURNING last_seq, prev_hash, last_hash, anchored_seq",
+                    [content, chain],
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    seq, prev, row_hash, anchored = row
+                    break
+            else:
+                cursor.execute(
+                    "UPDATE security_registerchainhead "
+                    "SET last_seq = last_seq + 1, prev_hash = last_hash "
+                    "WHERE chain = %s RETURNING last_seq, prev_hash, anchored_seq",
+                    [chain],
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    seq, prev, anchored = row
+                    row_hash = chain_hash(prev, seq, content)
+                    cursor.execute(
+                        "UPDATE security_registerchainhead SET last_hash = %s WHERE chain = %s",
+                        [row_hash, chain],
+                    )
+                    break
+            cursor.execute(
+                "INSERT INTO security_registerchainhead "
+                "(chain, last_seq, prev_hash, last_hash, anchored_seq) "
+                "VALUES (%s, 0, %s, %s, 0) ON CONFLICT (chain) DO NOTHING",
+                [chain, GENESIS, GENESIS],
+            )
+        else:  # pragma: no cover - the head row exists after the insert above
+            raise RuntimeError(f"register chain {chain} has no head")
+    record.chain_seq = seq
+    record.row_hash = row_hash
+    record.prev_hash = prev
+    if seq - anchored >= ANCHOR_EVERY:
+        _anchor(chain, seq, row_hash, actor_label="system:register-anchor")
+    return record
+
+
+def _anchor(chain: int, seq: int, row_hash: str, *, actor_label: str) -> None:
+    """Write the chain's head into the audit chain (event 6003) and remember it."""
+    record_event(
+        EventType.REGISTER_ANCHORED,
+        acting_user=None,
+        object_type="security.registerchain",
+        object_id=str(chain),
+        actor_label=actor_label,
+        after={"chain": chain, "seq": seq, "hash": row_hash},
+    )
+    RegisterChainHead.objects.filter(pk=chain, anchored_seq__lt=seq).update(anchored_seq=seq)
+
+
+@transaction.atomic
+def do_anchor_register(
+    *, acting_user: User | None = None, actor_label: str = "system:register-anchor"
+) -> int:
+    """Anchor the head of every register chain that grew since its last anchor in the audit
+    chain (one event 6003 each); the number of chains anchored. Run by the periodic job
+    (``xinyong checks anchor``) so that a quiet chain does not wait ``ANCHOR_EVERY`` rows."""
+    label = acting_user.get_username() if acting_user is not None else actor_label
+    anchored = 0
+    # Every head is locked (one statement, in order) BEFORE the first event takes the audit
+    # chain's lock: a check holding its head and anchoring it waits for the audit lock only
+    # while this job does not hold it yet — no deadlock.
+    heads = list(RegisterChainHead.objects.select_for_update().order_by("pk"))
+    for head in heads:
+        if head.last_seq > head.anchored_seq:
+            _anchor(head.chain, head.last_seq, head.last_hash, actor_label=label)
+            anchored += 1
+    return anchored
 
 
 @transaction.atomic
@@ -220,26 +433,161 @@ def do_unmask_subject_id(
     return number
 
 
+#: Event types of register rows that carry an audit event each (the "row is gone" check).
+_REGISTER_EVENT_TYPES = (
+    EventType.QUERY_REGISTERED,
+    EventType.PERSONAL_ID_UNMASKED,
+    EventType.CHECK_MADE,
+    EventType.BATCH_CHECK_MADE,
+)
+
+
 def verify_register(records: Sequence[AccessRecord] | None = None) -> list[str]:
     """Problems between the register and the audit chain: a row whose event is missing or
-    whose content no longer matches the digest in its event, an event whose row is gone."""
+    whose content no longer matches the digest in its event, an event whose row is gone; a
+    chained row whose hash or links no longer hold, a gap in a chain, a chain whose rows
+    differ from its head or from an anchor in the audit chain (rows changed, deleted or
+    inserted after the fact). With ``records``, only those rows (and their neighbours)."""
     problems: list[str] = []
     rows = list(records) if records is not None else list(AccessRecord.objects.order_by("pk"))
+    evented = [r for r in rows if r.audit_seq is not None]
+    chained = [r for r in rows if r.audit_seq is None and r.chain is not None]
+    for row in rows:
+        if row.audit_seq is None and (row.chain is None or row.chain_seq is None):
+            problems.append(f"access record {row.pk} is in neither the audit trail nor a chain")
     events = {
         e.seq: e
-        for e in AuditEvent.objects.filter(seq__in=[r.audit_seq for r in rows]).only("seq", "after")
+        for e in AuditEvent.objects.filter(seq__in=[r.audit_seq for r in evented]).only(
+            "seq", "after"
+        )
     }
-    for row in rows:
-        event = events.get(row.audit_seq)
+    for row in evented:
+        event = events.get(row.audit_seq or 0)
         if event is None or not isinstance(event.after, dict):
             problems.append(f"access record {row.pk}: audit event {row.audit_seq} is missing")
         elif event.after.get("access_digest") != digest(_content(row)):
             problems.append(f"access record {row.pk} differs from audit event {row.audit_seq}")
     if records is None:
-        registered = set(AccessRecord.objects.values_list("audit_seq", flat=True))
+        registered = {r.audit_seq for r in evented}
         for seq, after in AuditEvent.objects.filter(
-            event_type__in=[EventType.QUERY_REGISTERED, EventType.PERSONAL_ID_UNMASKED]
+            event_type__in=_REGISTER_EVENT_TYPES
         ).values_list("seq", "after"):
             if isinstance(after, dict) and "access_digest" in after and seq not in registered:
                 problems.append(f"audit event {seq} registers an access whose record is gone")
+        problems.extend(_verify_chains(chained))
+    else:
+        problems.extend(_verify_rows(chained))
+    return problems
+
+
+def _hash_problem(row: AccessRecord) -> str | None:
+    assert row.chain_seq is not None
+    if chain_hash(row.prev_hash, row.chain_seq, _chained_content(row)) != row.row_hash:
+        return f"access record {row.pk} was changed after it was written (chain {row.chain})"
+    return None
+
+
+def _anchors() -> dict[int, list[tuple[int, int, str]]]:
+    """(audit seq, chain seq, hash) of every anchor, by chain."""
+    found: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for seq, after in AuditEvent.objects.filter(event_type=EventType.REGISTER_ANCHORED).values_list(
+        "seq", "after"
+    ):
+        if isinstance(after, dict):
+            found[int(after.get("chain", -1))].append(
+                (seq, int(after.get("seq", 0)), str(after.get("hash", "")))
+            )
+    return found
+
+
+def _verify_chains(rows: Sequence[AccessRecord]) -> list[str]:
+    """Every chain walked from its first row: contiguous places, each row's hash and link,
+    the head, and every anchor the audit chain holds for it."""
+    problems: list[str] = []
+    by_chain: dict[int, list[AccessRecord]] = defaultdict(list)
+    for row in rows:
+        assert row.chain is not None
+        by_chain[row.chain].append(row)
+    heads = {h.chain: h for h in RegisterChainHead.objects.all()}
+    anchors = _anchors()
+    for chain in sorted(set(by_chain) | set(heads) | set(anchors)):
+        chain_rows = sorted(by_chain.get(chain, ()), key=lambda r: r.chain_seq or 0)
+        hashes: dict[int, str] = {}
+        prev, expected = GENESIS, 1
+        for row in chain_rows:
+            assert row.chain_seq is not None
+            if row.chain_seq != expected:
+                problems.append(
+                    f"register chain {chain}: row {expected} is missing "
+                    f"(next present is {row.chain_seq})"
+                )
+            elif row.prev_hash != prev:
+                problems.append(
+                    f"register chain {chain}: access record {row.pk} does not link to the "
+                    "row before it"
+                )
+            problem = _hash_problem(row)
+            if problem:
+                problems.append(problem)
+            hashes[row.chain_seq] = row.row_hash
+            prev, expected = row.row_hash, row.chain_seq + 1
+        last = expected - 1
+        head = heads.get(chain)
+        if head is not None and (head.last_seq != last or head.last_hash != prev):
+            problems.append(
+                f"register chain {chain}: its head names row {head.last_seq} but the chain "
+                f"ends at row {last}"
+            )
+        for audit_seq, seq, value in anchors.get(chain, ()):
+            if hashes.get(seq) != value:
+                problems.append(
+                    f"register chain {chain}: row {seq} differs from its anchor in audit "
+                    f"event {audit_seq}"
+                )
+    return problems
+
+
+def _verify_rows(rows: Sequence[AccessRecord]) -> list[str]:
+    """Chained rows one by one: the hash, the link to the row before, the link from the row
+    after (or the head when it is the last), the anchor of its place if any."""
+    problems: list[str] = []
+    anchors = _anchors() if rows else {}
+    for row in rows:
+        assert row.chain is not None and row.chain_seq is not None
+        problem = _hash_problem(row)
+        if problem:
+            problems.append(problem)
+        near = dict(
+            AccessRecord.objects.filter(
+                chain=row.chain, chain_seq__in=[row.chain_seq - 1, row.chain_seq + 1]
+            ).values_list("chain_seq", "prev_hash")
+        )
+        before = (
+            AccessRecord.objects.filter(chain=row.chain, chain_seq=row.chain_seq - 1)
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        if (before if row.chain_seq > 1 else GENESIS) != row.prev_hash:
+            problems.append(
+                f"register chain {row.chain}: access record {row.pk} does not link to the row "
+                "before it"
+            )
+        if row.chain_seq + 1 in near:
+            if near[row.chain_seq + 1] != row.row_hash:
+                problems.append(
+                    f"register chain {row.chain}: the row after access record {row.pk} does "
+                    "not link to it"
+                )
+        else:
+            head = RegisterChainHead.objects.filter(pk=row.chain).first()
+            if head is None or head.last_seq != row.chain_seq or head.last_hash != row.row_hash:
+                problems.append(
+                    f"register chain {row.chain}: the row after access record {row.pk} is missing"
+                )
+        for audit_seq, seq, value in anchors.get(row.chain, ()):
+            if seq == row.chain_seq and value != row.row_hash:
+                problems.append(
+                    f"register chain {row.chain}: access record {row.pk} differs from its "
+                    f"anchor in audit event {audit_seq}"
+                )
     return problems

@@ -12,6 +12,13 @@ an audit event (9101 ``QUERY_REGISTERED``, or the read's own type such as 1301
 ``PERSONAL_ID_UNMASKED``) whose ``after`` holds a digest of the row: the hash chain covers
 the register, and ``verify_register`` finds a row changed or deleted after the fact.
 
+Checks (应查必查, hundreds a second) are registered without an audit event each: their rows
+form short hash chains of their own (``chain``, ``chain_seq``, ``prev_hash``, ``row_hash``;
+one chain per process slot, so concurrent checks do not queue on one lock), and the head of
+each chain is anchored in the audit chain by a ``REGISTER_ANCHORED`` event every
+``ANCHOR_EVERY`` rows and by ``xinyong checks anchor`` (docs/decisions/0070-register-chains.md).
+Such a row has no ``audit_seq``.
+
 People and departments are snapshots (ids and names), like audit events: the register must
 outlive the accounts, tokens and subject names it names.
 """
@@ -52,7 +59,14 @@ class AccessRecord(models.Model):
     # The criteria of a search or an export (what was asked, not what was found).
     query = models.JSONField(_("query"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
-    audit_seq = models.BigIntegerField(_("audit event"), unique=True)
+    # The audit event of the row; None for a chained row (below).
+    audit_seq = models.BigIntegerField(_("audit event"), unique=True, null=True, blank=True)
+    # Register chain (docs/decisions/0070-register-chains.md): the chain, the row's place in
+    # it, the previous row's hash and this row's hash (over its content and prev_hash).
+    chain = models.PositiveSmallIntegerField(_("register chain"), null=True, blank=True)
+    chain_seq = models.BigIntegerField(_("place in the chain"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-accessed_at", "-pk"]
@@ -65,6 +79,9 @@ class AccessRecord(models.Model):
                 fields=["department_code", "accessed_at"], name="security_access_department"
             ),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "chain_seq"], name="security_access_chain")
+        ]
 
     def __str__(self) -> str:
         return f"{self.accessed_at:%Y-%m-%d %H:%M} {self.actor_label} → {self.subject_name}"
@@ -76,3 +93,24 @@ class AccessRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("access records cannot be deleted")
+
+
+class RegisterChainHead(models.Model):
+    """The last row of one register chain, and the last one anchored in the audit chain.
+
+    Writers of a chain lock its head row (``UPDATE … RETURNING``) for the rest of their
+    transaction, so a chain never forks; different chains never wait for each other."""
+
+    chain = models.PositiveSmallIntegerField(_("register chain"), primary_key=True)
+    last_seq = models.BigIntegerField(_("last row"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default="0" * 64)
+    # The hash before the last row (set by the same UPDATE that advances the head).
+    prev_hash = models.CharField(_("previous hash"), max_length=64, default="0" * 64)
+    anchored_seq = models.BigIntegerField(_("last anchored row"), default=0)
+
+    class Meta:
+        verbose_name = _("register chain head")
+        verbose_name_plural = _("register chain heads")
+
+    def __str__(self) -> str:
+        return f"register chain {self.chain} at {self.last_seq}"

@@ -4,7 +4,7 @@ refused without a valid one (seed 000 §3(2): 禁止未经授权、强制授权�
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -14,6 +14,10 @@ from xinyong.audit.events import EventType
 from xinyong.audit.models import AuditEvent
 from xinyong.core.choices import Role, SubjectKind
 from xinyong.core.models import Department, Subject, User
+from xinyong.policy.errors import SettingNotFound
+from xinyong.policy.jurisdiction_settings import policy_setting
+from xinyong.policy.models import JurisdictionSetting
+from xinyong.policy.tests.samples import settings_text
 from xinyong.security.actions import (
     check_basis,
     do_record_consent,
@@ -26,6 +30,11 @@ from xinyong.security.errors import AccessBasisMissing, ConsentInvalid
 from xinyong.security.models import AccessRecord, Consent
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _settings_loaded(loaded_policy: object) -> None:
+    """The consent maximum is a jurisdiction setting (policy/settings/national.toml)."""
 
 
 @pytest.fixture
@@ -84,13 +93,46 @@ def test_lifetime_or_overlong_consent_is_refused(
     assert not AuditEvent.objects.filter(event_type=EventType.CONSENT_RECORDED).exists()
 
 
-def test_the_maximum_comes_from_settings(
-    person: Subject, bureau: Department, settings: object
+def test_the_maximum_is_the_national_setting(person: Subject, bureau: Department) -> None:
+    setting = policy_setting("security.consent_max_days", on=timezone.localdate())
+    assert (setting.value, setting.unit, setting.jurisdiction) == (365, "days", "national")
+    assert setting.unconfirmed  # no national number: our choice (docs/decisions/0044)
+    assert consent(person, bureau, days=365).pk
+
+
+def test_the_maximum_in_force_on_the_first_day_counts(
+    person: Subject, bureau: Department, load_policy_text: Callable[..., object]
 ) -> None:
-    settings.XINYONG_CONSENT_MAX_DAYS = 30  # type: ignore[attr-defined]
-    with pytest.raises(ConsentInvalid):
-        consent(person, bureau, days=31)
-    assert consent(person, bureau, days=30).pk
+    """A local edition shortens the maximum to 30 days from 2027-01-01: a consent starting
+    before that day may still run a year; one starting on it may not run 31 days."""
+    load_policy_text(
+        settings_text(
+            code="local-consent",
+            jurisdiction="local",
+            effective_from="2027-01-01",
+            key="security.consent_max_days",
+            value=30,
+        )
+    )
+    before = date(2026, 12, 31)
+    assert consent(person, bureau, valid_from=before, valid_until=before + timedelta(days=365))
+    start = date(2027, 1, 1)
+    with pytest.raises(ConsentInvalid) as refused:
+        consent(person, bureau, reference="SQ-2027-001", valid_from=start,
+                valid_until=start + timedelta(days=31))  # fmt: skip
+    assert refused.value.details["max_days"] == 30
+    assert consent(person, bureau, reference="SQ-2027-002", valid_from=start,
+                   valid_until=start + timedelta(days=30))  # fmt: skip
+
+
+def test_without_the_settings_loaded_nothing_is_recorded(
+    person: Subject, bureau: Department
+) -> None:
+    """No silent default: the maximum is policy data."""
+    JurisdictionSetting.objects.filter(key="security.consent_max_days").delete()
+    with pytest.raises(SettingNotFound):
+        consent(person, bureau)
+    assert not Consent.objects.exists()
 
 
 def test_a_read_on_valid_consent_is_registered(

@@ -72,6 +72,7 @@ def test_an_access_writes_a_record_and_its_chained_event(
     assert record.subject_code == company.uscc
     assert record.fields == ["lists", "penalties"]
     assert record.request_id == "req-0000000001"
+    assert record.audit_seq is not None  # a row of the audit chain, not a register chain
     event = AuditEvent.objects.get(seq=record.audit_seq)
     assert event.event_type == EventType.QUERY_REGISTERED
     assert (event.object_type, event.object_id) == ("core.subject", str(company.pk))
@@ -142,6 +143,7 @@ def test_a_token_access_names_the_token_and_its_department(
     assert record.actor_kind == "token" and record.token_id == issued.token.pk
     assert record.actor_label == f"token xy_{issued.token.prefix}_… 许可系统"
     assert record.department_code == bureau.code and record.actor_user_id is None
+    assert record.audit_seq is not None  # a row of the audit chain, not a register chain
     event = AuditEvent.objects.get(seq=record.audit_seq)
     assert event.actor_id is None and event.actor_label == record.actor_label
 
@@ -186,6 +188,7 @@ def test_a_reviewer_unmasks_with_a_purpose_and_the_read_is_registered(
     record = AccessRecord.objects.get()
     assert record.fields == ["id_number"] and record.purpose == "异议核实：确认身份"
     assert record.subject_code == person.id_number_masked  # never the number itself
+    assert record.audit_seq is not None  # a row of the audit chain, not a register chain
     event = AuditEvent.objects.get(seq=record.audit_seq)
     assert event.event_type == EventType.PERSONAL_ID_UNMASKED
     assert number not in str(event.after)
@@ -362,3 +365,56 @@ def test_the_export_page_downloads_csv_and_registers_it(
     assert "attachment" in response["Content-Disposition"]
     assert "杭州明远科技有限公司" in response.content.decode("utf-8-sig")
     assert AccessRecord.objects.filter(object_id="export").count() == 1
+
+
+def test_who_looked_at_subject_x_last_month_and_why_in_one_console_search(
+    client: Client,
+    checker: User,
+    reviewer: User,
+    company: Subject,
+    person: Subject,
+    office_auditor: User,
+) -> None:
+    """Issue 7 "done when": one search on the auditor's console page — by name or by code,
+    with a date range — answers who looked, for which department, when and why; the CSV of
+    the same search neutralises formulas; both the search and the export are registered."""
+    now = timezone.now()
+    backdate(read(checker, company, "上季度核查"), now - timedelta(days=100))
+    backdate(read(checker, company, "=HYPERLINK(\"http://evil.invalid\",\"招投标\")"),
+             now - timedelta(days=20))  # fmt: skip
+    backdate(read(reviewer, company, "@异议复核"), now - timedelta(days=3))
+    read(checker, person, "不相关的自然人核查")
+    last_month = {
+        "date_from": (timezone.localdate() - timedelta(days=31)).isoformat(),
+        "date_to": timezone.localdate().isoformat(),
+    }
+    client.force_login(office_auditor)
+    url = reverse("security:register")
+    for subject in ("明远科技", str(company.uscc)):
+        html = client.get(url, {"subject": subject, **last_month}).content.decode()
+        assert "2 records" in html or "2 条" in html, html
+        assert "zhangsan" in html and reviewer.username in html  # who
+        assert "@异议复核" in html and "HYPERLINK" in html  # why (escaped, not run)
+        assert "上季度核查" not in html and "不相关的自然人核查" not in html
+        assert "市市场监督管理局" in html  # for which department
+    searches = AccessRecord.objects.filter(object_id="search").order_by("pk")
+    assert [s.query for s in searches] == [
+        {"subject": "明远科技", **last_month, "page": 1, "rows": 2},
+        {"subject": str(company.uscc), **last_month, "page": 1, "rows": 2},
+    ]
+    assert all(s.legal_basis == LegalBasis.AUDIT for s in searches)
+
+    response = client.post(reverse("security:register-export"), {"subject": "明远科技",
+                                                                  **last_month})  # fmt: skip
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    assert {row[9] for row in rows[1:]} == {
+        '\'=HYPERLINK("http://evil.invalid","招投标")',
+        "'@异议复核",
+    }
+    assert {row[1] for row in rows[1:]} == {"zhangsan", reviewer.username}
+    assert AccessRecord.objects.filter(object_id="export").get().query == {
+        "subject": "明远科技",
+        **last_month,
+        "rows": 2,
+    }

@@ -1,10 +1,12 @@
-"""The query register for auditors: one search ("who looked at subject X last month, and
-why"), results page by page, and a CSV export that is itself registered."""
+"""The query register for auditors: the day's unusual-access alerts, one search ("who looked
+at subject X last month, and why"), results page by page, and a CSV export that is itself
+registered."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,9 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from xinyong.core.choices import Role
 from xinyong.core.models import User
 from xinyong.core.permissions import departments_with_role
-from xinyong.security.exports import export_register
+from xinyong.security.alerts import FACTOR, MINIMUM_SUBJECTS, WINDOW_DAYS, unusual_access
+from xinyong.security.exports import export_register, search_register_page
 from xinyong.security.forms import RegisterSearchForm
-from xinyong.security.queries import RegisterQuery, search_register
+from xinyong.security.queries import RegisterQuery
 from xinyong.security.views.twofactor import staff_required
 
 PAGE_SIZE = 50
@@ -39,21 +42,41 @@ def _query(form: RegisterSearchForm) -> RegisterQuery:
     )
 
 
+def _alerts_day(value: str) -> date:
+    """The day whose alerts are shown: ``?alerts_on=YYYY-MM-DD``, else (or if not a date)
+    today."""
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
 @require_safe
 @staff_required
 def register(request: HttpRequest) -> HttpResponse:
     user = _auditor(request)
-    form = RegisterSearchForm(request.GET or None)
+    criteria = request.GET.copy()
+    alerts_on = _alerts_day(criteria.pop("alerts_on", [""])[-1])
+    criteria.pop("page", None)
+    form = RegisterSearchForm(criteria or None)
     page = None
     searched = False
     if form.is_bound and form.is_valid():
         searched = True
-        records = search_register(user, _query(form))
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = search_register_page(
+            user, _query(form), page=request.GET.get("page"), page_size=PAGE_SIZE
+        )
     return render(
         request,
         "security/register.html",
-        {"form": form, "page": page, "searched": searched},
+        {
+            "form": form,
+            "page": page,
+            "searched": searched,
+            "alerts": unusual_access(user, day=alerts_on),
+            "alerts_on": alerts_on,
+            "alert_rule": {"factor": FACTOR, "minimum": MINIMUM_SUBJECTS, "window": WINDOW_DAYS},
+        },
     )
 
 

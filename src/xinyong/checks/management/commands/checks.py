@@ -1,6 +1,8 @@
 """``xinyong checks verify RECEIPT_FILE [--public-key FILE]``: verify a check receipt;
 ``xinyong checks public-key``: print the keys that verify receipts;
-``xinyong checks keygen``: print a new private signing key (for ``XINYONG_CHECK_SIGNING_KEY``).
+``xinyong checks keygen``: print a new private signing key (for ``XINYONG_CHECK_SIGNING_KEY``);
+``xinyong checks anchor``: anchor the heads of the register chains in the audit chain (run it
+from the periodic jobs; docs/decisions/0070-register-chains.md).
 
 ``verify`` exits 0 when the receipt is valid and 1 when it is not (or cannot be read), printing
 the reason's code. With ``--public-key`` (base64 of the 32 raw bytes, or a PEM file) it
@@ -36,11 +38,20 @@ class Command(BaseCommand):
         )
         sub.add_parser("public-key", help="print the keys that verify receipts")
         sub.add_parser("keygen", help="print a new Ed25519 private key (base64 seed)")
+        sub.add_parser(
+            "anchor", help="anchor the register chains of checks in the audit chain (event 6003)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "keygen":
             self.stdout.write(signing.new_private_key_text())
+            return
+        if action == "anchor":
+            from xinyong.security.actions.register import do_anchor_register
+
+            anchored = do_anchor_register(actor_label="system:checks-anchor")
+            self.stdout.write(f"{anchored} register chain(s) anchored")
             return
         if action == "public-key":
             for key in signing.public_keys():

@@ -2,7 +2,9 @@
 
 Measured on these machines, a trivial Django view serves about 2,500 requests/s per core
 under WSGI and only a few hundred under ASGI (a thread start costs 2.5 ms), so the platform
-serves WSGI with one synchronous worker process per core (docs/decisions/0003-wsgi.md).
+serves WSGI with synchronous worker processes (docs/decisions/0003-wsgi.md): one per core
+plus one by default (docs/decisions/0072-serve-workers.md); ``--worker-class gthread
+--threads N`` (or ``XINYONG_WORKER_CLASS``/``XINYONG_THREADS``) for comparison.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def default_workers() -> int:
+    """One synchronous worker per core plus one: a check spends about half its time waiting
+    for PostgreSQL, and the extra process uses the core meanwhile (measured with
+    ``python -m bench check``: docs/decisions/0072-serve-workers.md)."""
+    return max(2, (os.cpu_count() or 1) + 1)
 
 
 class Command(BaseCommand):
@@ -22,18 +31,31 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("XINYONG_WORKERS", "0")) or None
         )
         parser.add_argument("--timeout", type=int, default=60)
+        parser.add_argument(
+            "--worker-class",
+            choices=["sync", "gthread"],
+            default=os.environ.get("XINYONG_WORKER_CLASS", "sync"),
+            help="gunicorn worker class (sync: one request at a time per process)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("XINYONG_THREADS", "0")) or None,
+            help="threads per worker (gthread only)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
         from xinyong.wsgi import application
 
-        workers = options["workers"] or max(2, os.cpu_count() or 1)
+        workers = options["workers"] or default_workers()
         config = {
             "bind": options["bind"],
             "workers": workers,
-            "worker_class": "sync",
+            "worker_class": options["worker_class"],
             "timeout": options["timeout"],
+            **({"threads": options["threads"]} if options["threads"] else {}),
             "accesslog": "-",
             "forwarded_allow_ips": os.environ.get("XINYONG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         }
