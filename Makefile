@@ -54,7 +54,10 @@ fmt: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-test: install system-deps lint audit-deps test-sqlite test-postgres
+# The two databases' runs go side by side (one core each); --output-sync prints each run's
+# output whole when it ends, so the logs do not interleave.
+test: install system-deps lint audit-deps
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install
 	XINYONG_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
