@@ -97,8 +97,9 @@ class EventType(models.IntegerChoices):
     REPAIR_APPLICATION_APPROVED = 7104, _("Repair application approved")
     REPAIR_APPLICATION_REFUSED = 7105, _("Repair application refused")
     REPAIR_APPLICATION_OVERDUE = 7106, _("Repair application step overdue (alarm raised)")
-    REPAIR_AWAITING_HIGHER_REVIEW = 7107, _(
-        "Repair approved by the sector authority, awaiting the higher platform's review"
+    REPAIR_AWAITING_HIGHER_REVIEW = (
+        7107,
+        _("Repair approved by the sector authority, awaiting the higher platform's review"),
     )
     # 72xx repair eligibility
     REPAIR_ELIGIBILITY_NOTIFIED = 7201, _("Subject told it may apply for repair")
