@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xinyong.audit.middleware.RequestIdMiddleware",
+    "xinyong.security.middleware.RefuseNulBytesMiddleware",
     "xinyong.security.middleware.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xinyong.portal.middleware.ChineseFirstMiddleware",

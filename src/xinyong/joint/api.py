@@ -50,6 +50,7 @@ from xinyong.joint.queries import (
     inbox,
     overdue_items,
 )
+from xinyong.paging import PageNumber
 from xinyong.security.auth import api_auth, principal_of, require_scope
 from xinyong.security.principals import Principal
 
@@ -159,7 +160,7 @@ class FeedbackIn(BaseModel):
 
 @router.get("/inbox", response=InboxPage, summary="Inbox of joint-action items (联合奖惩待办)")
 def inbox_list(
-    request: HttpRequest, show: str = "open", department: str | None = None, page: int = 1
+    request: HttpRequest, show: str = "open", department: str | None = None, page: PageNumber = 1
 ) -> dict[str, Any]:
     """Items of the caller's departments: ``show`` = open (no feedback yet), overdue,
     answered or all; 100 a page, the earliest due first."""

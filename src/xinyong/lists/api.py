@@ -22,6 +22,7 @@ from pydantic import Field
 from xinyong.lists.choices import CaseState, DocumentKind
 from xinyong.lists.models import ListingCase, ListingDocument
 from xinyong.lists.queries import list_types_in_force, public_entries
+from xinyong.paging import PageNumber
 from xinyong.workdays.errors import parse_date_param
 
 router = Router()
@@ -139,7 +140,7 @@ class EntriesPage(Schema):
 
 
 @router.get("/entries", response=EntriesPage, summary="Public list entries")
-def entries(request: HttpRequest, type: str | None = None, page: int = 1) -> dict[str, Any]:
+def entries(request: HttpRequest, type: str | None = None, page: PageNumber = 1) -> dict[str, Any]:
     """Subjects currently on a list (``type`` = a list type code), newest first, 50 a page.
     Suspended entries are included and marked."""
     page = max(page, 1)

@@ -24,6 +24,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from xinyong.paging import PageNumber
 from xinyong.records import protect
 from xinyong.records.actions import (
     check_item_for_department,
@@ -480,7 +481,9 @@ def submit_batch(request: HttpRequest) -> Status[dict[str, Any]]:
 
 
 @router.get("/batches", response=BatchesPageOut, summary="Batches (批次列表)")
-def list_batches(request: HttpRequest, page: int = 1, status: str | None = None) -> dict[str, Any]:
+def list_batches(
+    request: HttpRequest, page: PageNumber = 1, status: str | None = None
+) -> dict[str, Any]:
     """The batches of the departments the caller may see, newest first, 100 a page."""
     batches = visible_batches(principal_of(request))
     if status:
@@ -502,7 +505,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
 
 @router.get("/batches/{int:batch_id}/rows", response=RowsPageOut, summary="Row outcomes (逐行结果)")
 def get_batch_rows(
-    request: HttpRequest, batch_id: int, outcome: RowOutcome | None = None, page: int = 1
+    request: HttpRequest, batch_id: int, outcome: RowOutcome | None = None, page: PageNumber = 1
 ) -> dict[str, Any]:
     """The outcome of every row, in row order, 100 a page; ``outcome=rejected`` for the
     rejected rows with their field-level errors (Chinese and English)."""

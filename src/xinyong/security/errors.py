@@ -136,3 +136,18 @@ class RestoreNotVerified(CodedError):
 
     status = 409
     code = "RESTORE_NOT_VERIFIED"
+
+
+class RequestHasNulByte(CodedError):
+    """A NUL character (U+0000) in the URL or the query string: no text the platform keeps
+    may contain one (PostgreSQL text cannot), so the request is refused before any view."""
+
+    status = 400
+    code = "REQUEST_NUL_BYTE"
+
+    def __init__(self) -> None:
+        super().__init__(
+            message_zh="请求地址或查询参数中含有空字符（U+0000），请删除后重试。",
+            message_en="The address or a query parameter contains a NUL character (U+0000); "
+            "remove it and try again.",
+        )

@@ -199,3 +199,18 @@ def test_staff_sessions_keep_working(reporter_client: Client, department: Depart
     )
     assert response.status_code == 201
     assert reporter_client.get(f"{URL}/{response.json()['id']}").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["0", "10001", "2268397760196494592"])
+def test_a_page_out_of_range_is_a_clear_422(
+    client: Client,
+    page: str,
+    make_department: Callable[..., Department],
+    make_user: Callable[..., User],
+) -> None:
+    # Found by schemathesis: a huge page number made SQLite fail ("datatype mismatch").
+    department = make_department("示范市分页测试局")
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department))
+    response = client.get("/api/v1/records/batches", {"page": page})
+    assert response.status_code == 422
+    assert response.json()["code"] == "REQUEST_INVALID"
