@@ -78,6 +78,10 @@ class ScopeRule:
       department (an auditor of the credit office supervises all departments).
     - ``descendants``: a role held in a department also reaches the departments below it.
     - ``token_scopes``: API token scopes that give the action in the token's department.
+    - ``superusers``: a superuser reaches every department (False for actions that only a
+      role held in the department gives, such as reporting for it or deciding there).
+    - ``inactive_departments``: roles held in deactivated departments count too (their cases
+      stay visible to their staff); by default only active departments' roles count.
     """
 
     roles: frozenset[str] = frozenset()
@@ -85,6 +89,8 @@ class ScopeRule:
     oversight_kinds: frozenset[str] = frozenset()
     descendants: bool = False
     token_scopes: frozenset[str] = frozenset()
+    superusers: bool = True
+    inactive_departments: bool = False
 
 
 def _user_and_token(actor: Any) -> tuple[Any, Any]:
@@ -118,13 +124,12 @@ def department_scope(actor: Any, rule: ScopeRule) -> set[int] | None:
         return set()
     if not is_staff_user(user):
         return set()
-    if user.is_superuser:
+    if user.is_superuser and rule.superusers:
         return None
-    held = list(
-        user.memberships.filter(department__active=True).values_list(
-            "role", "department_id", "department__kind"
-        )
-    )
+    memberships = user.memberships.all()
+    if not rule.inactive_departments:
+        memberships = memberships.filter(department__active=True)
+    held = list(memberships.values_list("role", "department_id", "department__kind"))
     if any(role in rule.oversight for role, _d, _k in held):
         return None
     matching = [(d, k) for role, d, k in held if not rule.roles or role in rule.roles]

@@ -5,8 +5,10 @@ Thin (STYLE.md §3): every handler parses, calls a permission check, a query or 
 and shapes the answer with an explicit schema. Coded errors become RFC 9457 problems in
 ``xinyong.api``. Authentication is ``xinyong.security.auth.api_auth``: a department system's
 bearer token (bound to its department; the ``report`` scope is needed for every endpoint
-here) or a staff member's session (401 without either). Who may report for, and see, which
-department is decided by :mod:`xinyong.records.permissions` for both kinds of caller.
+here but the shared reads) or a staff member's session (401 without either). Who may report
+for, and see, which department is decided by :mod:`xinyong.records.permissions` for both
+kinds of caller; what another department may read as shared data (``/shared``, the
+``read_shared`` scope) by :mod:`xinyong.records.shared`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import tempfile
 from datetime import date, datetime
 from typing import Any
 
+from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -24,6 +27,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from xinyong.core.models import Department
 from xinyong.paging import PageNumber
 from xinyong.records import protect
 from xinyong.records.actions import (
@@ -34,7 +38,7 @@ from xinyong.records.actions import (
 )
 from xinyong.records.choices import Channel, RowOutcome
 from xinyong.records.engine import run_batch
-from xinyong.records.errors import BatchTooLarge
+from xinyong.records.errors import BatchTooLarge, DepartmentUnknown
 from xinyong.records.exports import rejected_rows_filename, write_rejected_rows
 from xinyong.records.files import FileError
 from xinyong.records.models import Batch, BatchRow, Record
@@ -53,8 +57,10 @@ from xinyong.records.queries import (
     stats_query,
     visible_batches,
 )
+from xinyong.records.shared import SharedRecord, read_shared_record, read_shared_records
 from xinyong.records.sources import JsonRows
-from xinyong.security.auth import api_auth, principal_of
+from xinyong.security.auth import api_auth, principal_of, require_scope
+from xinyong.security.choices import TokenScope
 
 router = Router(auth=api_auth)
 
@@ -210,6 +216,40 @@ class WithdrawIn(Schema):
     decision_changed_on: date = Field(
         ..., description="the date the decision was changed, revoked or found invalid"
     )
+
+
+class SharedRecordOut(Schema):
+    id: int
+    item: str
+    item_name_zh: str
+    item_name_en: str
+    disclosure: str = Field(
+        ..., description="public or shared (the stricter of the record's and the item's)"
+    )
+    department: DepartmentOut = Field(..., description="the reporting department")
+    decision_number: str
+    decision_date: date | None
+    valid_until: date | None
+    reported_on: date
+    values: dict[str, Any] = Field(
+        ..., description="the catalog fields (personal ID numbers masked)"
+    )
+
+
+class SharedSubjectOut(Schema):
+    id: int
+    kind: str
+    name: str
+    identifier: str = Field(..., description="USCC, or the masked ID number of a person")
+
+
+class SharedPageOut(Schema):
+    subject: SharedSubjectOut
+    department: DepartmentOut = Field(..., description="the reading department")
+    count: int
+    page: int
+    page_size: int
+    results: list[SharedRecordOut]
 
 
 class StatsRowOut(Schema):
@@ -374,6 +414,23 @@ def record_out(record: Record) -> dict[str, Any]:
             }
             for v in record_versions(record)
         ],
+    }
+
+
+def shared_record_out(shared: SharedRecord) -> dict[str, Any]:
+    record, item = shared.record, shared.item
+    return {
+        "id": record.pk,
+        "item": record.item_code,
+        "item_name_zh": item.name_zh if item else "",
+        "item_name_en": item.name_en if item else "",
+        "disclosure": shared.disclosure,
+        "department": {"code": record.department.code, "name": record.department.name},
+        "decision_number": record.decision_number,
+        "decision_date": record.decision_date,
+        "valid_until": record.valid_until,
+        "reported_on": record.reported_on,
+        "values": shared.values(),
     }
 
 
@@ -569,6 +626,99 @@ def get_stats(
         "last_month": query.last_month.strftime("%Y-%m"),
         "results": [f.as_dict() for f in monthly_figures(query)],
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Shared reads (docs/security.md "Shared data"; docs/decisions/0049-shared-data-reads.md)
+# --------------------------------------------------------------------------------------------
+
+
+def _shared_reader(request: HttpRequest, department: str | None) -> Any:
+    """The caller bound to the department it reads for (``read_shared``: a token, or a
+    department checker / credit-office reviewer naming the department if several)."""
+    named = None
+    if department:
+        named = Department.objects.filter(code=department.strip().upper()).first()
+        if named is None:
+            raise DepartmentUnknown(
+                message_zh=f"没有统一社会信用代码为 {department} 的部门。",
+                message_en=f"No department with code {department}.",
+                department=department,
+            )
+    return require_scope(request, TokenScope.READ_SHARED, department=named)
+
+
+@router.get("/shared", response=SharedPageOut, summary="Shared records of a subject (共享查询)")
+def list_shared_records(
+    request: HttpRequest,
+    subject: str,
+    purpose: str = "",
+    basis: str = "",
+    reference: str = "",
+    item: str | None = None,
+    department: str | None = None,
+    page: PageNumber = 1,
+) -> dict[str, Any]:
+    """The active records of a subject (its USCC, or a person's resident ID number) that the
+    caller's department may read: its own, those of public items, and those of shared items
+    whose sharing scope includes the department's kind (``all_departments``: every one).
+    Not-disclosed items of other departments never appear, nor do records outside the scope
+    (they are not counted either). 100 a page; ``item`` limits to one catalog item.
+
+    ``basis`` is ``statutory_duty`` (``reference``: the legal provision) or ``consent``
+    (``reference``: the consent's number, valid today, for this department, covering the
+    items read). Every read is written to the query register with the answer.
+
+    Errors: ``ACCESS_BASIS_MISSING`` (403), ``ACCESS_PURPOSE_REQUIRED`` (422),
+    ``SUBJECT_CODE_INVALID`` (422), ``SUBJECT_NOT_FOUND`` (404), ``CATALOG_ITEM_UNKNOWN``
+    (404), ``TOKEN_SCOPE_MISSING`` / ``DEPARTMENT_MISMATCH`` (403)."""
+    principal = _shared_reader(request, department)
+    start, _end = _page(page)
+    with transaction.atomic():  # the register rows and the answer in one transaction
+        read = read_shared_records(
+            principal,
+            subject,
+            purpose=purpose,
+            basis=basis,
+            reference=reference,
+            item=item,
+            offset=start,
+            limit=PAGE_SIZE,
+        )
+        return {
+            "subject": {
+                "id": read.subject.pk,
+                "kind": read.subject.kind,
+                "name": read.subject.name,
+                "identifier": read.subject.display_identifier,
+            },
+            "department": {"code": read.department.code, "name": read.department.name},
+            "count": read.count,
+            "page": max(1, page),
+            "page_size": PAGE_SIZE,
+            "results": [shared_record_out(s) for s in read.records],
+        }
+
+
+@router.get(
+    "/shared/{int:record_id}", response=SharedRecordOut, summary="A shared record (共享查询)"
+)
+def get_shared_record(
+    request: HttpRequest,
+    record_id: int,
+    purpose: str = "",
+    basis: str = "",
+    reference: str = "",
+    department: str | None = None,
+) -> dict[str, Any]:
+    """One record, under the same rules as ``GET /shared``; ``RECORD_NOT_FOUND`` (404) for a
+    record the department may not read, as for one that does not exist. Registered."""
+    principal = _shared_reader(request, department)
+    with transaction.atomic():
+        shared = read_shared_record(
+            principal, record_id, purpose=purpose, basis=basis, reference=reference
+        )
+        return shared_record_out(shared)
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import Q
+from django.db.models import Model, QuerySet
 from django.utils import translation
 
+from xinyong.core import permissions
 from xinyong.core.choices import Role
 from xinyong.core.models import Department, User
+from xinyong.core.permissions import ScopeRule, department_scope
 from xinyong.records.errors import (
     AuthenticationRequired,
     DepartmentAmbiguous,
@@ -38,6 +40,18 @@ Action = Literal["view", "report"]
 OVERSIGHT_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.CREDIT_OFFICE_REVIEWER, Role.AUDITOR})
 #: Roles that send and withdraw their department's records.
 REPORTING_ROLES = frozenset({Role.DEPARTMENT_REPORTER})
+
+#: Department scope as data (``xinyong.core.permissions``; docs/security.md "Row-level
+#: scope"). ``view``: any role held in an active department gives its batches and records,
+#: an oversight role (or being a superuser) every department's. ``report``: the reporter role
+#: in an active department — superusers report for no department without it. A token reaches
+#: its own department with the ``report`` scope (checked first, with a coded refusal).
+SCOPE_RULES: dict[str, ScopeRule] = {
+    "view": ScopeRule(oversight=OVERSIGHT_ROLES, token_scopes=frozenset({TokenScope.REPORT})),
+    "report": ScopeRule(
+        roles=REPORTING_ROLES, token_scopes=frozenset({TokenScope.REPORT}), superusers=False
+    ),
+}
 
 
 def acting_user_of(actor: object) -> User | None:
@@ -94,29 +108,29 @@ def _check_staff(user: object) -> User:
     return user
 
 
+def _check_caller(user: object) -> None:
+    """Refuse a caller who may use none of collection: a token without the ``report`` scope
+    (or of an inactive department), a visitor who is not logged in, a non-staff account."""
+    if isinstance(user, Principal) and user.token is not None:
+        _token_department(user)
+    else:
+        _check_staff(user)
+
+
 def department_ids(user: object, action: Action) -> set[int] | None:
     """The departments whose batches and records ``user`` (a ``User`` or an API
     ``Principal``) may ``view`` or ``report`` for; None means every department (oversight
     roles viewing). A token: its own department, with the ``report`` scope."""
-    if isinstance(user, Principal) and user.token is not None:
-        return {_token_department(user).pk}
-    staff = _check_staff(user)
-    roles = REPORTING_ROLES if action == "report" else None
-    memberships = staff.memberships.filter(department__active=True)
-    if action == "view":
-        if staff.is_superuser or memberships.filter(role__in=OVERSIGHT_ROLES).exists():
-            return None
-    else:
-        memberships = memberships.filter(role__in=roles or ())
-    return set(memberships.values_list("department_id", flat=True))
+    _check_caller(user)
+    return department_scope(user, SCOPE_RULES[action])
 
 
-def scope_q(user: object, action: Action, *, field: str = "department_id") -> Q:
-    """A filter limiting a queryset to the departments ``user`` may ``action``."""
-    allowed = department_ids(user, action)
-    if allowed is None:
-        return Q()
-    return Q(**{f"{field}__in": sorted(allowed)})
+def restrict[M: Model](queryset: QuerySet[M], user: object, action: Action = "view") -> QuerySet[M]:
+    """``queryset`` (batches or records: a ``department`` foreign key) limited to the rows
+    ``user`` may ``action`` — ``xinyong.core.permissions.restrict`` with :data:`SCOPE_RULES`,
+    after refusing callers who may use none of collection (401/403)."""
+    _check_caller(user)
+    return permissions.restrict(queryset, user, action, rules=SCOPE_RULES, field="department")
 
 
 def access_department_for_reporting(user: object, department_code: str | None) -> Department:
@@ -142,12 +156,8 @@ def access_department_for_reporting(user: object, department_code: str | None) -
             )
         return department
     staff = _check_staff(user)
-    memberships = list(
-        staff.memberships.filter(role__in=REPORTING_ROLES, department__active=True)
-        .select_related("department")
-        .order_by("department__code")
-    )
-    departments = {m.department.code: m.department for m in memberships}
+    allowed = department_scope(staff, SCOPE_RULES["report"]) or set()
+    departments = {d.code: d for d in Department.objects.filter(pk__in=allowed).order_by("code")}
     if department_code:
         found = departments.get(department_code.strip().upper())
         if found is None:

@@ -25,12 +25,12 @@ from xinyong.records.errors import (
     StatsQueryInvalid,
 )
 from xinyong.records.models import Batch, BatchRow, Record, RecordVersion
-from xinyong.records.permissions import Action, department_ids, scope_q
+from xinyong.records.permissions import Action, department_ids, restrict
 
 
 def visible_batches(user: object) -> QuerySet[Batch]:
     """Batches of the departments ``user`` may see, newest first."""
-    return Batch.objects.filter(scope_q(user, "view")).select_related("department")
+    return restrict(Batch.objects.all(), user, "view").select_related("department")
 
 
 def access_batch(user: object, batch_id: int) -> Batch:
@@ -51,7 +51,8 @@ def access_record(user: object, record_id: int, action: Action = "view") -> Reco
     Otherwise ``RECORD_NOT_FOUND`` (viewing) or the same answer for reporting when the user
     cannot even see it; ``REPORTING_NOT_ALLOWED`` when seen but not theirs to withdraw."""
     record = (
-        Record.objects.filter(scope_q(user, "view"), pk=record_id)
+        restrict(Record.objects.all(), user, "view")
+        .filter(pk=record_id)
         .select_related("department", "subject", "batch")
         .first()
     )

@@ -15,14 +15,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from xinyong.core import permissions
 from xinyong.core.choices import Role
 from xinyong.core.models import Department
-from xinyong.core.permissions import departments_with_role, is_staff_user
+from xinyong.core.permissions import ScopeRule, departments_with_role
 from xinyong.errors import PermissionDenied
 
 FILING_ROLES = (Role.DEPARTMENT_REPORTER, Role.DEPARTMENT_CHECKER, Role.CREDIT_OFFICE_REVIEWER)
+
+#: Who sees which objections and applications (``core.permissions.restrict``): a department
+#: reporter its departments' (the deciding department), a credit-office reviewer every one.
+#: Superusers and platform administrators decide nothing here, so they get no oversight; roles
+#: held in deactivated departments still count (their files stay visible to their staff).
+SCOPE_RULES: dict[str, ScopeRule] = {
+    "view": ScopeRule(
+        roles=frozenset({Role.DEPARTMENT_REPORTER}),
+        oversight=frozenset({Role.CREDIT_OFFICE_REVIEWER}),
+        superusers=False,
+        inactive_departments=True,
+    ),
+}
 
 
 def is_reviewer(user: Any) -> bool:
@@ -44,12 +58,7 @@ def filing_departments(user: Any) -> list[Department]:
 def restrict(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     """The rows of ``queryset`` (objections or applications, with a ``department`` field)
     ``user`` may see: all for a credit-office reviewer, its departments' for a reporter."""
-    if not is_staff_user(user):
-        return queryset.none()
-    if is_reviewer(user):
-        return queryset
-    own = [d.pk for d in departments_with_role(user, Role.DEPARTMENT_REPORTER)]
-    return queryset.filter(Q(department_id__in=own))
+    return permissions.restrict(queryset, user, "view", rules=SCOPE_RULES, field="department")
 
 
 def deny(zh: str, en: str, **details: Any) -> PermissionDenied:

@@ -135,6 +135,8 @@ JOINT_INBOX_ROLES = (
     Role.DEPARTMENT_CHECKER,
     Role.CREDIT_OFFICE_REVIEWER,
 )
+#: Roles that read shared data for their department (security.choices.SCOPE_ROLES).
+SHARED_READ_ROLES = (Role.DEPARTMENT_CHECKER, Role.CREDIT_OFFICE_REVIEWER)
 #: Roles that may object in a department's name (xinyong.repair.permissions.FILING_ROLES).
 REPAIR_FILING_ROLES = JOINT_INBOX_ROLES
 
@@ -392,6 +394,23 @@ API: dict[str, Access] = {
     ),
     "GET /api/v1/records/stats": role(
         token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, note="own departments"
+    ),
+    # shared reads (docs/security.md "Shared data"): any department in the item's sharing
+    # scope reads; the world's records are department A's penalties, so the query names a
+    # company of a shared (all departments) record made for the case.
+    "GET /api/v1/records/shared": role(
+        *SHARED_READ_ROLES,
+        token_scope=TokenScope.READ_SHARED,
+        query="subject={xinyong.records.tests.matrix:make_shared_subject}&purpose=矩阵测试"
+        "&basis=statutory_duty&reference=《行政强制法》第十八条",
+        note="checkers and credit-office reviewers; items outside the sharing scope never appear",
+    ),
+    "GET /api/v1/records/shared/{record_id}": role(
+        *SHARED_READ_ROLES,
+        token_scope=TokenScope.READ_SHARED,
+        params={"record_id": "xinyong.records.tests.matrix:make_shared_record"},
+        query="purpose=矩阵测试&basis=statutory_duty&reference=《行政强制法》第十八条",
+        note="a record outside the department's sharing scope is 404",
     ),
     "GET /api/v1/records/{record_id}": member_of_object(
         token_scope=TokenScope.REPORT, oversight=RECORDS_OVERSIGHT, params={"record_id": "record"}
