@@ -161,9 +161,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # One test database per test process, so that parallel runs do not share a file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-elif os.environ.get("XINYONG_TEST_DB_NAME"):
-    # Two test runs against one PostgreSQL server each name their own test database.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["XINYONG_TEST_DB_NAME"]}
+else:
+    # Statements run through xinyong.core.db.hot_cursor (the check, the token look-up) are
+    # prepared after this many runs on a connection; Django's own cursors never prepare.
+    # "off" behind a pooler that cannot keep prepared statements (docs/deploy.md).
+    _prepare = os.environ.get("XINYONG_DB_PREPARE_THRESHOLD", "5").strip().lower()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare in {"", "off", "none", "0"} else int(_prepare)
+    )
+    if os.environ.get("XINYONG_TEST_DB_NAME"):
+        # Two test runs against one PostgreSQL server each name their own test database.
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["XINYONG_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

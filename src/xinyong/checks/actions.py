@@ -51,6 +51,7 @@ from xinyong.checks.queries import (
     measure_catalogue,
 )
 from xinyong.core.choices import Role
+from xinyong.core.db import hot_cursor
 from xinyong.core.models import Department, Subject, User
 from xinyong.core.permissions import require_role
 from xinyong.errors import PermissionDenied
@@ -382,7 +383,7 @@ def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) 
         answer=answer.answer,
         detail=_json_detail(answer.detail()),
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             _together_sql(),
             [_json_row(check), _json_row(line, frozenset({"check_request"})), _json_row(access)],

@@ -46,6 +46,7 @@ from xinyong.checks.choices import Answer, MeasureState
 from xinyong.checks.errors import MatterUnknown
 from xinyong.core import crypto, identifiers
 from xinyong.core.choices import DepartmentKind
+from xinyong.core.db import hot_cursor
 from xinyong.core.identifiers import IdentifierScheme
 from xinyong.core.models import Subject, SubjectIdentifier
 from xinyong.lists.choices import CaseState, DocumentKind
@@ -603,7 +604,7 @@ def subject_and_listings(
         + "ORDER BY s.id, c.id"
     )
     params = [*select, *(values if extra else []), *where, *([] if extra else values)]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     subject: SubjectRow | None = None

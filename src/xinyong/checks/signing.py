@@ -120,14 +120,19 @@ def new_private_key_text() -> str:
 
 
 def _local_key_text() -> str:
-    """The demo/test key, made once under ``var/secrets/`` (never in production)."""
+    """The demo/test key, made once under ``var/secrets/`` (never in production); read once
+    per process and path (a check signs with it on every request)."""
     if getattr(settings, "PRODUCTION", False):
         raise SigningKeyMissing(
             message_zh=f"生产环境须设置 {ENV_KEY}（核查回执签名私钥），见 docs/checks.md。",
             message_en=f"{ENV_KEY} (the receipt signing key) must be set in production; "
             "see docs/checks.md.",
         )
-    path = Path(settings.VAR_DIR) / "secrets" / LOCAL_KEY_FILE
+    return _local_key_at(Path(settings.VAR_DIR) / "secrets" / LOCAL_KEY_FILE)
+
+
+@cache
+def _local_key_at(path: Path) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -157,14 +162,14 @@ def _retired_text() -> str:
 
 
 @cache
-def _signing_key(text: str) -> Ed25519PrivateKey:
-    return parse_private_key(text)
+def _signing_key(text: str) -> tuple[str, Ed25519PrivateKey]:
+    key = parse_private_key(text)
+    return key_id_of(key.public_key()), key
 
 
 def signing_key() -> tuple[str, Ed25519PrivateKey]:
     """(key id, private key) of the key that signs new receipts."""
-    key = _signing_key(_configured_text())
-    return key_id_of(key.public_key()), key
+    return _signing_key(_configured_text())
 
 
 @cache

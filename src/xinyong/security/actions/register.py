@@ -29,6 +29,7 @@ from xinyong.audit.models import AuditEvent
 from xinyong.audit.record import digest, record_event
 from xinyong.core import crypto
 from xinyong.core.choices import Role
+from xinyong.core.db import hot_cursor
 from xinyong.core.models import Department, Subject, User
 from xinyong.core.permissions import require_role
 from xinyong.security.choices import ActorKind, LegalBasis
@@ -316,7 +317,7 @@ def reserve_chain_link(record: AccessRecord) -> AccessRecord:
     record.chain = chain
     content = _chained_content(record)
     # Raw SQL: the head must advance and hash in one statement (RegisterChainHead's table).
-    with conn.cursor() as cursor:
+    with hot_cursor(conn) as cursor:
         for _attempt in range(2):
             if conn.vendor == "postgresql":
                 # The hash is computed by the database from the locked head's values: the

@@ -29,6 +29,7 @@ from xinyong.security.actions.tokens import (
     do_create_api_token,
     do_revoke_api_token,
     do_rotate_api_token,
+    find_token,
 )
 from xinyong.security.errors import (
     TokenExpired,
@@ -91,6 +92,28 @@ def test_a_valid_token_authenticates_as_its_department(
     assert body["token"]["prefix"] == f"xy_{issued.token.prefix}_…"
     issued.token.refresh_from_db()
     assert issued.token.last_used_at is not None
+
+
+def test_the_raw_lookup_loads_what_the_orm_loads(
+    issue_token: Callable[..., IssuedToken],
+) -> None:
+    """``find_token`` (raw SQL on the hot path) gives the same token and department, field by
+    field and with the same Python types, as the ORM — on both databases."""
+    issued = issue_token("report", "check")
+    ApiToken.objects.filter(pk=issued.token.pk).update(last_used_at=timezone.now())
+    found = find_token(issued.token.prefix)
+    expected = ApiToken.objects.select_related("department").get(pk=issued.token.pk)
+    assert found is not None
+    for model, got, want in (
+        (ApiToken, found, expected),
+        (Department, found.department, expected.department),
+    ):
+        for field in model._meta.concrete_fields:
+            a, b = getattr(got, field.attname), getattr(want, field.attname)
+            assert (a, type(a)) == (b, type(b)), field.name
+        assert got._state.adding is False
+        assert got._state.db == want._state.db
+    assert find_token("nosuchpref") is None
 
 
 @pytest.mark.parametrize(
