@@ -62,8 +62,13 @@ class Check(_AppendOnly):
     actor_user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
     actor_label = models.CharField(_("who"), max_length=200)
     token_id = models.BigIntegerField(_("token id"), null=True, blank=True)
+    # No index of its own: ``checks_check_department`` (department, checked_at) serves.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+        Department,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+        db_index=False,
     )
     department_code = models.CharField(_("department code"), max_length=32)
     department_name = models.CharField(_("department name"), max_length=100)

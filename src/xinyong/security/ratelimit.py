@@ -21,6 +21,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +41,7 @@ class Rate:
         return f"{self.limit}/{self.period}s"
 
 
+@lru_cache(maxsize=64)
 def parse_rate(text: str) -> Rate:
     """``"600/m"`` → 600 per 60 s; ``"5/15m"`` → 5 per 900 s."""
     match = _RATE.match(text)
@@ -77,12 +79,11 @@ def hit(name: str, ident: str, *, now: float | None = None) -> int:
     now = time.time() if now is None else now
     window, remaining = _window(rate, now)
     key = _key(name, ident, window)
-    cache.add(key, 0, timeout=rate.period + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rate.period + 1)
-        count = 1
+        count = cache.incr(key)  # one cache operation on every request but a window's first
+    except ValueError:  # the window's first request (or the counter expired)
+        # (If another process started the window meanwhile, count on its counter.)
+        count = 1 if cache.add(key, 1, timeout=rate.period + 1) else cache.incr(key)
     if count > rate.limit:
         raise RateLimited(remaining, limit=str(rate))
     return count

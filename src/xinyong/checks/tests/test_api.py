@@ -3,12 +3,15 @@ request records nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
+from ninja.responses import NinjaJSONEncoder
 
+from xinyong.checks.api import CheckOut
 from xinyong.checks.models import Check
 from xinyong.checks.tests.conftest import Checkers
 from xinyong.core.choices import Role
@@ -82,6 +85,28 @@ def test_unknown_subject_is_clear_with_flag(
 ) -> None:
     body = client.get(URL, params(uscc_for()), headers=bearer(token("check"))).json()
     assert (body["answer"], body["subject_known"]) == ("clear", False)
+
+
+@pytest.mark.parametrize("state", [CaseState.LISTED, CaseState.SUSPENDED, None])
+def test_the_answer_is_exactly_what_the_schema_declares(
+    client: Client,
+    token: Callable[..., IssuedToken],
+    company: Subject,
+    case_in: Callable[..., ListingCase],
+    state: CaseState | None,
+) -> None:
+    """The single check is rendered without ninja's response validation (the hot path):
+    its output must still be what ``CheckOut`` would render — no field missing or extra,
+    every value of the declared type — for each kind of answer."""
+    if state is not None:
+        case_in(state)
+    code = company.uscc if state is not None else uscc_for()
+    response = client.get(URL, params(code), headers=bearer(token("check")))
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    validated = CheckOut.model_validate(body).model_dump()
+    assert json.loads(json.dumps(validated, cls=NinjaJSONEncoder)) == body
 
 
 @pytest.mark.parametrize(

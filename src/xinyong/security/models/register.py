@@ -41,7 +41,7 @@ class AccessRecord(models.Model):
     actor_kind = models.CharField(_("actor kind"), max_length=16, choices=ActorKind.choices)
     actor_user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
     # The user name, or "token xy_<prefix>_… <name>" for a department system.
-    actor_label = models.CharField(_("who"), max_length=200, db_index=True)
+    actor_label = models.CharField(_("who"), max_length=200)
     token_id = models.BigIntegerField(_("token id"), null=True, blank=True)
     department_code = models.CharField(_("department"), max_length=32, blank=True)
     department_name = models.CharField(_("department name"), max_length=100, blank=True)
@@ -58,7 +58,7 @@ class AccessRecord(models.Model):
     fields = models.JSONField(_("fields"), default=list, blank=True)
     # The criteria of a search or an export (what was asked, not what was found).
     query = models.JSONField(_("query"), null=True, blank=True)
-    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     # The audit event of the row; None for a chained row (below).
     audit_seq = models.BigIntegerField(_("audit event"), unique=True, null=True, blank=True)
     # Register chain (docs/decisions/0070-register-chains.md): the chain, the row's place in
@@ -78,6 +78,10 @@ class AccessRecord(models.Model):
             models.Index(
                 fields=["department_code", "accessed_at"], name="security_access_department"
             ),
+            # Plain indexes (equality, IN): ``db_index`` on a CharField also builds a LIKE
+            # index on PostgreSQL, which no search uses and every check's row paid for.
+            models.Index(fields=["actor_label"], name="security_access_actor"),
+            models.Index(fields=["request_id"], name="security_access_request"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["chain", "chain_seq"], name="security_access_chain")
