@@ -4,6 +4,24 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def receipts_lz4(apps, schema_editor):
+    # A batch's receipt payload is ~15 MB of JSON: PostgreSQL's default TOAST compression
+    # (pglz) took ~0.4 s to store it, lz4 ~0.15 s at a tenth more space (measured; decision
+    # 0073). Only on PostgreSQL 14+ built with lz4; elsewhere nothing changes.
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+            "WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute(
+                "ALTER TABLE checks_check ALTER COLUMN receipt_payload SET COMPRESSION lz4"
+            )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,4 +35,5 @@ class Migration(migrations.Migration):
             name='department',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department', verbose_name='department'),
         ),
+        migrations.RunPython(receipts_lz4, migrations.RunPython.noop),
     ]
