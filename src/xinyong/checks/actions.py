@@ -56,6 +56,10 @@ from xinyong.core.models import Department, Subject, User
 from xinyong.core.permissions import require_role
 from xinyong.errors import PermissionDenied
 from xinyong.security.actions.register import (
+    HEAD_ADVANCE_SQL,
+    append_to_chain,
+    chain_place,
+    chain_reserved,
     check_access_reason,
     record_access,
     record_access_chained,
@@ -349,6 +353,10 @@ def _json_row(obj: models.Model, skip: frozenset[str] = frozenset()) -> str:
     )
 
 
+#: The register row's columns the head's advance fills in (``HEAD_ADVANCE_SQL``).
+_CHAIN_COLUMNS = frozenset({"chain_seq", "prev_hash", "row_hash"})
+
+
 @lru_cache(maxsize=1)
 def _together_sql() -> str:
     def cols(
@@ -362,24 +370,31 @@ def _together_sql() -> str:
         AccessRecord._meta.db_table,
     )
     no_check = frozenset({"check_request"})
-    # Table and column names from the models; the three rows travel as three parameters.
+    # Table and column names from the models; the three rows travel as three parameters,
+    # then the register row's content digest and chain for the head's advance.
     return (
-        f"WITH c AS (INSERT INTO {check} ({cols(Check)}) SELECT {cols(Check)} "  # noqa: S608
+        f"WITH h AS ({HEAD_ADVANCE_SQL}), "  # noqa: S608
+        f"c AS (INSERT INTO {check} ({cols(Check)}) SELECT {cols(Check)} "
         f"FROM json_populate_record(NULL::{check}, %s::json) RETURNING id), "
         f"a AS (INSERT INTO {line} (check_request_id, {cols(CheckAnswer, no_check)}) "
         f"SELECT c.id, {cols(CheckAnswer, no_check, 'j.')} "
         f"FROM c, json_populate_record(NULL::{line}, %s::json) j), "
-        f"r AS (INSERT INTO {access} ({cols(AccessRecord)}) SELECT {cols(AccessRecord)} "
-        f"FROM json_populate_record(NULL::{access}, %s::json) RETURNING id) "
-        "SELECT (SELECT id FROM c), (SELECT id FROM r)"
+        f"r AS (INSERT INTO {access} ({cols(AccessRecord, _CHAIN_COLUMNS)}, "
+        "chain_seq, prev_hash, row_hash) "
+        f"SELECT {cols(AccessRecord, _CHAIN_COLUMNS, 'j.')}, h.last_seq, h.prev_hash, "
+        f"h.last_hash FROM h, json_populate_record(NULL::{access}, %s::json) j RETURNING id) "
+        "SELECT (SELECT id FROM c), (SELECT id FROM r), h.last_seq, h.prev_hash, h.last_hash, "
+        "h.anchored_seq FROM (SELECT 1) one LEFT JOIN h ON true"
     )
 
 
 def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) -> None:
-    """PostgreSQL, a single check: the check, its answer line and its register row (whose
-    place in its chain is reserved) in ONE statement with three JSON parameters — one round
-    trip instead of three, and none of the ORM's per-insert compilation (~1 ms each) on the
-    path every check takes."""
+    """PostgreSQL, a single check: the register chain's head advanced, and the check, its
+    answer line and its register row inserted, in ONE statement — one round trip instead of
+    four, and none of the ORM's per-insert compilation (~1 ms each) on the path every check
+    takes (the row comes from ``record_access_chained(insert="caller")``). Should the chain
+    have no head yet (a new chain), the check and its line are in and the row goes the
+    general way (``append_to_chain``), in the same transaction."""
     line = CheckAnswer(
         position=answer.position,
         subject_code=answer.classified.shown[:64],
@@ -388,17 +403,33 @@ def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) 
         answer=answer.answer,
         detail=_json_detail(answer.detail()),
     )
+    chain, content = chain_place(access)
     with hot_cursor() as cursor:
         cursor.execute(
             _together_sql(),
-            [_json_row(check), _json_row(line, frozenset({"check_request"})), _json_row(access)],
+            [
+                content,
+                chain,
+                _json_row(check),
+                _json_row(line, frozenset({"check_request"})),
+                _json_row(access, _CHAIN_COLUMNS),
+            ],
         )
         row = cursor.fetchone()
     assert row is not None
-    for obj, pk in ((check, row[0]), (access, row[1])):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    check_id, access_id, seq, prev, row_hash, anchored = row
+    _saved(check, check_id)
+    if access_id is None:  # the chain had no head: the general way creates it
+        append_to_chain(access)
+        return
+    chain_reserved(access, seq, prev, row_hash, anchored)
+    _saved(access, access_id)
+
+
+def _saved(obj: models.Model, pk: int) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
 
 
 def _json_detail(detail: dict[str, Any] | None) -> Any:
@@ -527,7 +558,7 @@ def _record(
         fields=["answer", "measures", "listings"],
         query=query,
         department=department,
-        insert=not together,
+        insert="caller" if together else True,
     )
     if together:
         _insert_together(check, answers[0], access)

@@ -18,7 +18,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -261,7 +261,7 @@ def record_access_chained(
     query: Mapping[str, Any] | None = None,
     department: Department | None = None,
     actor_label: str = "",
-    insert: bool = True,
+    insert: bool | Literal["caller"] = True,
 ) -> AccessRecord:
     """Register one read like ``record_access``, in the caller's transaction, but in a
     register chain instead of with an audit event of its own: for reads made hundreds of
@@ -269,7 +269,9 @@ def record_access_chained(
     Tampering with the row (change, deletion, insertion) breaks its chain, whose head is
     anchored in the audit chain (``verify_register``). ``insert=False``: the row has its
     place and hash but the caller inserts it, in this transaction (one statement with its
-    own rows)."""
+    own rows). ``insert="caller"``: nothing more; the caller puts the row on its chain
+    (``chain_place``), advances the head with ``HEAD_ADVANCE_SQL`` and inserts the row in one
+    statement, then calls ``chain_reserved``."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_access must run inside the transaction of the read")
     record, _user, _label, _department = _build(
@@ -286,7 +288,9 @@ def record_access_chained(
         department=department,
         actor_label=actor_label,
     )
-    if insert:
+    if insert == "caller":
+        pass  # the caller's statement places and inserts it
+    elif insert:
         append_to_chain(record)
     else:
         reserve_chain_link(record)
@@ -313,24 +317,12 @@ def reserve_chain_link(record: AccessRecord) -> AccessRecord:
     chain.
     """
     conn = transaction.get_connection()
-    chain = os.getpid() % REGISTER_CHAINS
-    record.chain = chain
-    content = _chained_content(record)
+    chain, content = chain_place(record)
     # Raw SQL: the head must advance and hash in one statement (RegisterChainHead's table).
     with hot_cursor(conn) as cursor:
         for _attempt in range(2):
             if conn.vendor == "postgresql":
-                # The hash is computed by the database from the locked head's values: the
-                # same formula as chain_hash (a test checks that they agree).
-                # (Every SET expression reads the head's values before the update.)
-                cursor.execute(
-                    "UPDATE security_registerchainhead "
-                    "SET last_seq = last_seq + 1, prev_hash = last_hash, "
-                    "last_hash = encode(sha256(convert_to("
-                    "last_hash || ':' || (last_seq + 1)::text || ':' || %s, 'UTF8')), 'hex') "
-                    "WHERE chain = %s RETURNING last_seq, prev_hash, last_hash, anchored_seq",
-                    [content, chain],
-                )
+                cursor.execute(HEAD_ADVANCE_SQL, [content, chain])
                 row = cursor.fetchone()
                 if row is not None:
                     seq, prev, row_hash, anchored = row
@@ -359,11 +351,39 @@ def reserve_chain_link(record: AccessRecord) -> AccessRecord:
             )
         else:  # pragma: no cover - the head row exists after the insert above
             raise RuntimeError(f"register chain {chain} has no head")
+    return chain_reserved(record, seq, prev, row_hash, anchored)
+
+
+#: PostgreSQL: advance a chain's head and compute the new row's hash from the locked head's
+#: values — the same formula as ``chain_hash`` (a test checks that they agree); every SET
+#: expression reads the head's values before the update. Parameters: the row's content
+#: digest, the chain. Also used as a CTE by the checks' single insert statement.
+HEAD_ADVANCE_SQL = (
+    "UPDATE security_registerchainhead "
+    "SET last_seq = last_seq + 1, prev_hash = last_hash, "
+    "last_hash = encode(sha256(convert_to("
+    "last_hash || ':' || (last_seq + 1)::text || ':' || %s, 'UTF8')), 'hex') "
+    "WHERE chain = %s RETURNING last_seq, prev_hash, last_hash, anchored_seq"
+)
+
+
+def chain_place(record: AccessRecord) -> tuple[int, str]:
+    """Put ``record`` (built, not saved) on this process's chain: (chain, content digest) —
+    what ``HEAD_ADVANCE_SQL`` takes."""
+    record.chain = os.getpid() % REGISTER_CHAINS
+    return record.chain, _chained_content(record)
+
+
+def chain_reserved(
+    record: AccessRecord, seq: int, prev: str, row_hash: str, anchored: int
+) -> AccessRecord:
+    """Give ``record`` the place the head's advance returned; anchor the chain's head in the
+    audit chain every ``ANCHOR_EVERY`` rows."""
     record.chain_seq = seq
     record.row_hash = row_hash
     record.prev_hash = prev
     if seq - anchored >= ANCHOR_EVERY:
-        _anchor(chain, seq, row_hash, actor_label="system:register-anchor")
+        _anchor(record.chain or 0, seq, row_hash, actor_label="system:register-anchor")
     return record
 
 
