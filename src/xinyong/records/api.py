@@ -49,11 +49,14 @@ from xinyong.records.permissions import (
     department_ids,
 )
 from xinyong.records.queries import (
+    ReadReason,
     access_batch,
     access_record,
     batch_rows,
     monthly_figures,
+    read_record,
     record_versions,
+    register_batch_read,
     stats_query,
     visible_batches,
 )
@@ -562,20 +565,44 @@ def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
 
 @router.get("/batches/{int:batch_id}/rows", response=RowsPageOut, summary="Row outcomes (逐行结果)")
 def get_batch_rows(
-    request: HttpRequest, batch_id: int, outcome: RowOutcome | None = None, page: PageNumber = 1
+    request: HttpRequest,
+    batch_id: int,
+    outcome: RowOutcome | None = None,
+    page: PageNumber = 1,
+    purpose: str = "",
+    basis: str = "",
+    reference: str = "",
 ) -> dict[str, Any]:
     """The outcome of every row, in row order, 100 a page; ``outcome=rejected`` for the
-    rejected rows with their field-level errors (Chinese and English)."""
-    batch = access_batch(principal_of(request), batch_id)
+    rejected rows with their field-level errors (Chinese and English) and their values as
+    received (personal numbers masked).
+
+    A page that shows rejected rows' values is registered in the query register (one row
+    naming the batch and the rows shown): the batch's department reads for its own work
+    without more; an oversight role states ``purpose`` (and ``basis``, ``reference``;
+    422 ``ACCESS_PURPOSE_REQUIRED`` otherwise; docs/decisions/0056-record-detail-reads.md)."""
+    caller = principal_of(request)
+    batch = access_batch(caller, batch_id)
     rows = batch_rows(batch, outcome=outcome)
     start, end = _page(page)
     header = [str(h) for h in batch.header]
-    return {
-        "count": rows.count(),
-        "page": max(1, page),
-        "page_size": PAGE_SIZE,
-        "results": [row_out(r, header) for r in rows[start:end]],
-    }
+    with transaction.atomic():  # the register row and the answer in one transaction
+        shown = list(rows[start:end])
+        with_values = [r.row_number for r in shown if r.raw is not None]
+        if with_values:
+            register_batch_read(
+                caller,
+                batch,
+                ReadReason(purpose, basis, reference),
+                fields=[batch.item_code],
+                query={"rows": with_values, "outcome": outcome or "", "page": max(1, page)},
+            )
+        return {
+            "count": rows.count(),
+            "page": max(1, page),
+            "page_size": PAGE_SIZE,
+            "results": [row_out(r, header) for r in shown],
+        }
 
 
 def may_unmask(user: object, batch: Batch) -> bool:
@@ -585,9 +612,22 @@ def may_unmask(user: object, batch: Batch) -> bool:
     return allowed is not None and batch.department_id in allowed
 
 
-def rejected_rows_response(user: object, batch: Batch) -> FileResponse:
+def rejected_rows_response(user: object, batch: Batch, reason: ReadReason) -> FileResponse:
+    """The rejected rows' spreadsheet, its read registered (when it has rows) in the
+    transaction that writes it: the batch's item and, when the numbers are given back in
+    clear, ``id_number`` as the fields read."""
+    unmask = may_unmask(user, batch)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned
-    write_rejected_rows(batch, out, unmask=may_unmask(user, batch))
+    with transaction.atomic():
+        if batch.rejected:
+            register_batch_read(
+                user,
+                batch,
+                reason,
+                fields=[batch.item_code, *(["id_number"] if unmask else [])],
+                query={"rows": "rejected", "count": batch.rejected, "unmasked": unmask},
+            )
+        write_rejected_rows(batch, out, unmask=unmask)
     out.seek(0)
     return FileResponse(
         out, as_attachment=True, filename=rejected_rows_filename(batch), content_type=XLSX
@@ -600,11 +640,15 @@ def rejected_rows_response(user: object, batch: Batch) -> FileResponse:
     response={200: None},
     openapi_extra={"responses": {"200": {"content": {XLSX: {}}}}},
 )
-def get_rejected_rows(request: HttpRequest, batch_id: int) -> FileResponse:
+def get_rejected_rows(
+    request: HttpRequest, batch_id: int, purpose: str = "", basis: str = "", reference: str = ""
+) -> FileResponse:
     """The rejected rows with the columns as received plus ``错误说明 / errors``, to fix
-    and send again (cells are neutralised against formula injection)."""
+    and send again (cells are neutralised against formula injection). Registered in the
+    query register like ``/rows`` (an oversight role states ``purpose``)."""
     caller = principal_of(request)
-    return rejected_rows_response(caller, access_batch(caller, batch_id))
+    batch = access_batch(caller, batch_id)
+    return rejected_rows_response(caller, batch, ReadReason(purpose, basis, reference))
 
 
 # --------------------------------------------------------------------------------------------
@@ -727,10 +771,25 @@ def get_shared_record(
 
 
 @router.get("/{int:record_id}", response=RecordOut, summary="A record (信用记录)")
-def get_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def get_record(
+    request: HttpRequest, record_id: int, purpose: str = "", basis: str = "", reference: str = ""
+) -> dict[str, Any]:
     """A record with its publication window, timeliness, provenance and its earlier
-    versions (personal ID numbers masked)."""
-    return record_out(access_record(principal_of(request), record_id))
+    versions (personal ID numbers masked).
+
+    The read of a non-public record (shared or not disclosed, not on the portal today, or of
+    a natural person or carrying an ID number) is registered in the query register with
+    the answer (docs/decisions/0056-record-detail-reads.md). The record's own department
+    (staff of it, or its token) reads without more: "本部门报送信息管理 / managing our own
+    reported records" on statutory duty. An oversight role states ``purpose``, and ``basis``
+    (``statutory_duty`` by default, ``consent`` with the consent's number in ``reference``,
+    ``audit`` for auditors). Errors: ``RECORD_NOT_FOUND`` (404), ``ACCESS_PURPOSE_REQUIRED``
+    (422), ``ACCESS_BASIS_MISSING`` (403)."""
+    with transaction.atomic():  # the register row and the answer in one transaction
+        record = read_record(
+            principal_of(request), record_id, ReadReason(purpose, basis, reference)
+        )
+        return record_out(record)
 
 
 @router.post(
@@ -749,4 +808,5 @@ def withdraw_record(request: HttpRequest, record_id: int, payload: WithdrawIn) -
         acting_user=acting_user_of(caller),
         actor_label=actor_label_of(caller),
     )
-    return record_out(access_record(caller, record.pk))
+    with transaction.atomic():  # the answer shows the record: a registered read
+        return record_out(read_record(caller, record.pk, ReadReason()))

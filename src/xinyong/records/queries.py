@@ -4,19 +4,29 @@ a batch's rows, a record's history, and the monthly timeliness figures per depar
 Why this exists: the API, the console pages and the commands show the same batches, rows and
 figures under the same department scope (:mod:`xinyong.records.permissions`); the queries are
 written once, with their query counts pinned by tests.
+
+Reads of non-public content — a record's detail, a batch's rejected rows — are registered in
+the query register (查询使用登记台帐) in the transaction of the read: ``read_record`` and
+``register_batch_read`` (docs/decisions/0056-record-detail-reads.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from xinyong.catalog.choices import Disclosure
+from xinyong.core.choices import SubjectKind
 from xinyong.core.models import Department
+from xinyong.core.permissions import ScopeRule, department_scope
+from xinyong.records import protect
 from xinyong.records.choices import RecordStatus, RowOutcome
 from xinyong.records.errors import (
     BatchNotFound,
@@ -26,6 +36,11 @@ from xinyong.records.errors import (
 )
 from xinyong.records.models import Batch, BatchRow, Record, RecordVersion
 from xinyong.records.permissions import Action, department_ids, restrict
+from xinyong.records.shared import applied_disclosure, record_definition
+from xinyong.security.actions import record_access
+from xinyong.security.choices import LegalBasis, TokenScope
+from xinyong.security.errors import AccessBasisMissing, PurposeRequired
+from xinyong.security.models import AccessRecord
 
 
 def visible_batches(user: object) -> QuerySet[Batch]:
@@ -93,6 +108,203 @@ def notable_rows(batch: Batch) -> QuerySet[BatchRow]:
 def record_versions(record: Record) -> list[RecordVersion]:
     """The superseded versions of a record, oldest first (the current one is the record)."""
     return list(record.versions.select_related("batch").order_by("version"))
+
+
+# --------------------------------------------------------------------------------------------
+# Registered reads (docs/decisions/0056-record-detail-reads.md)
+# --------------------------------------------------------------------------------------------
+
+#: The purpose registered when a member of the reporting department reads its own records
+#: without stating one: managing what it reported is its own statutory duty.
+OWN_RECORDS_PURPOSE = "本部门报送信息管理 / managing our own reported records"
+#: The legal basis of that duty: the department that decides records, reports and corrects
+#: them (seed 003 二(二) "认定失信行为后应当如实记录失信信息" and 六(二) 落实主体责任:
+#: "依法依规做好失信行为认定、记录、归集、共享、公开、惩戒和信用修复等工作"; seed 000 三(一)).
+OWN_RECORDS_REFERENCE = (
+    "淮政办发〔2021〕13号 二(二)、六(二)；喀署办发〔2021〕70号 三(一)：认定部门记录、归集、"
+    "更正本部门信用信息的职责"
+)
+#: The bases a record read may rest on. A subject's request about itself goes through
+#: self-service, not the record pages.
+READ_BASES = (LegalBasis.STATUTORY_DUTY, LegalBasis.CONSENT, LegalBasis.AUDIT)
+#: "A member of the record's department": any role held there, or a token of it with the
+#: ``report`` scope; never oversight, nor being a superuser.
+MEMBER_RULE = ScopeRule(token_scopes=frozenset({TokenScope.REPORT}), superusers=False)
+
+
+@dataclass(frozen=True)
+class ReadReason:
+    """Why a caller reads: the purpose, the legal basis (``LegalBasis``) and its reference
+    (legal provision, or the consent's number), as given; empty when not given."""
+
+    purpose: str = ""
+    basis: str = ""
+    reference: str = ""
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> ReadReason:
+        """From a query string (``purpose``, ``basis``, ``reference``)."""
+        return cls(
+            purpose=str(params.get("purpose") or "")[:500],
+            basis=str(params.get("basis") or "")[:32],
+            reference=str(params.get("reference") or "")[:200],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        """The non-empty parts, to carry in a link."""
+        return {
+            k: v
+            for k, v in (
+                ("purpose", self.purpose),
+                ("basis", self.basis),
+                ("reference", self.reference),
+            )
+            if v.strip()
+        }
+
+
+def is_member(caller: object, department_id: int) -> bool:
+    """Whether ``caller`` reads ``department_id``'s data as one of its own (``MEMBER_RULE``)
+    rather than through an oversight role."""
+    return department_id in (department_scope(caller, MEMBER_RULE) or set())
+
+
+def reading_department(caller: object, department: Department) -> Department | None:
+    """The department a read is registered for: ``department`` (the data's own) for its
+    members; otherwise the token's, or the one the staff member's principal is bound to, or
+    the staff member's primary department."""
+    if is_member(caller, department.pk):
+        return department
+    bound = getattr(caller, "department", None)
+    if isinstance(bound, Department):
+        return bound
+    user = getattr(caller, "user", caller)
+    primary = getattr(user, "primary_department", None)
+    return primary if isinstance(primary, Department) else None
+
+
+def is_non_public(record: Record) -> bool:
+    """Whether reading ``record``'s detail reads non-public data: a record of a natural
+    person or carrying a personal ID number, of an item that is shared or not disclosed (the
+    stricter of the record's and the catalog's disclosure), or not on the portal today
+    (withdrawn, expired, repaired, outside its publication window)."""
+    if record.subject.kind == SubjectKind.NATURAL_PERSON:
+        return True
+    if any(
+        protect.is_personal(code) and value not in (None, "")
+        for code, value in (record.values or {}).items()
+    ):
+        return True
+    if applied_disclosure(record, record_definition(record)) != Disclosure.PUBLIC:
+        return True
+    return not record.is_published
+
+
+def check_read_reason(caller: object, department_id: int, reason: ReadReason) -> ReadReason:
+    """The reason a read of ``department_id``'s non-public data is registered with. A member
+    of the department who states none reads for its own work (``OWN_RECORDS_PURPOSE`` on
+    statutory duty); anyone else (oversight) states a purpose (``ACCESS_PURPOSE_REQUIRED``,
+    422); the basis defaults to statutory duty and must be one of ``READ_BASES``
+    (``ACCESS_BASIS_MISSING``, 403). Whether a consent or an audit basis stands is checked
+    by ``record_access`` (``check_basis``)."""
+    purpose, basis, reference = (
+        " ".join(reason.purpose.split()),
+        reason.basis.strip(),
+        reason.reference.strip(),
+    )
+    if not purpose:
+        if not is_member(caller, department_id):
+            raise PurposeRequired(
+                message_zh="查看其他部门的非公开信息须说明查询目的（purpose）和依据（basis："
+                "statutory_duty 法定职责、consent 本人授权或 audit 审计监督；reference 写明条款"
+                "或授权书编号），查询将登记在查询使用登记台帐中。",
+                message_en="Reading another department's non-public information needs a "
+                "purpose and a basis (statutory_duty, consent or audit; reference: the legal "
+                "provision or the consent's number); the read is registered in the query "
+                "register.",
+            )
+        purpose = OWN_RECORDS_PURPOSE
+        if not basis or basis == LegalBasis.STATUTORY_DUTY:
+            basis, reference = LegalBasis.STATUTORY_DUTY, reference or OWN_RECORDS_REFERENCE
+    basis = basis or LegalBasis.STATUTORY_DUTY
+    if basis not in READ_BASES:
+        raise AccessBasisMissing(
+            message_zh="查看信用记录的依据须为法定职责（statutory_duty）、本人授权（consent）"
+            "或审计监督（audit）；本人查询请使用信用信息自助查询。",
+            message_en="A record is read on statutory_duty, consent or audit; subjects read "
+            "their own records through self-service.",
+            basis=basis,
+            allowed=[str(b) for b in READ_BASES],
+        )
+    return ReadReason(purpose, basis, reference)
+
+
+def register_record_reads(
+    caller: object,
+    records: Iterable[Record],
+    reason: ReadReason,
+    *,
+    query: Mapping[str, Any] | None = None,
+) -> list[AccessRecord]:
+    """Register the reads of the non-public ``records`` among those given (one register row
+    each: the record, its subject, its catalog item as the field read), in the caller's
+    transaction; public records are not registered. A reason that does not stand refuses
+    the whole read (nothing registered: the caller's transaction rolls back)."""
+    rows = []
+    for record in records:
+        if not is_non_public(record):
+            continue
+        given = check_read_reason(caller, record.department_id, reason)
+        rows.append(
+            record_access(
+                actor=caller,  # type: ignore[arg-type]
+                purpose=given.purpose,
+                legal_basis=given.basis,
+                basis_reference=given.reference,
+                subject=record.subject,
+                obj=record,
+                fields=[record.item_code],
+                department=reading_department(caller, record.department),
+                query=query,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def read_record(
+    caller: object, record_id: int, reason: ReadReason, *, action: Action = "view"
+) -> Record:
+    """The record, if ``caller`` may see it (``access_record``), its read registered when it
+    is non-public (``register_record_reads``). The caller shapes its answer inside its own
+    transaction around this call, so that the answer and the register row commit together."""
+    record = access_record(caller, record_id, action)
+    register_record_reads(caller, [record], reason)
+    return record
+
+
+def register_batch_read(
+    caller: object,
+    batch: Batch,
+    reason: ReadReason,
+    *,
+    fields: Iterable[str],
+    query: Mapping[str, Any],
+) -> AccessRecord:
+    """Register a read of a batch's rows as received (rejected rows: never published, the
+    subject not established): one row naming the batch, no subject, in the caller's
+    transaction."""
+    given = check_read_reason(caller, batch.department_id, reason)
+    return record_access(
+        actor=caller,  # type: ignore[arg-type]
+        purpose=given.purpose,
+        legal_basis=given.basis,
+        basis_reference=given.reference,
+        obj=batch,
+        fields=fields,
+        department=reading_department(caller, batch.department),
+        query=query,
+    )
 
 
 # --------------------------------------------------------------------------------------------

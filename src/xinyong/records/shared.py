@@ -221,6 +221,12 @@ class _Definitions:
         return self._found[key]
 
 
+def record_definition(record: Record, today: date | None = None) -> CatalogItemDef | None:
+    """The definition of ``record``'s item: today's catalog, else the edition in force when
+    it was reported (None when no loaded catalog has it)."""
+    return _Definitions(today or timezone.localdate()).get(record.item_code, record.reported_on)
+
+
 def applied_disclosure(record: Record, item: CatalogItemDef | None) -> str:
     """The stricter of the record's disclosure and its item's (a narrowing applies at once; an
     unknown value counts as not disclosed)."""

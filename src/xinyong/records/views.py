@@ -2,9 +2,13 @@
 and withdraw it, and the timeliness figures with their chart.
 
 Thin views (STYLE.md §3): they check access through :mod:`xinyong.records.permissions` and
-:mod:`xinyong.records.queries`, call actions and render. A batch page refreshes itself every
-2 seconds while the batch is processed, with the HTTP ``Refresh`` header (no script: the
-console's Content-Security-Policy allows none inline, and none is needed).
+:mod:`xinyong.records.queries`, call actions and render. A record page and the rejected rows'
+spreadsheet are reads of non-public data: registered in the query register in the
+transaction that renders them (docs/decisions/0056-record-detail-reads.md); a reader from
+outside the record's department states a purpose first (``records/purpose.html``). A batch
+page refreshes itself every 2 seconds while the batch is processed, with the HTTP ``Refresh``
+header (no script: the console's Content-Security-Policy allows none inline, and none is
+needed).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
@@ -41,16 +46,20 @@ from xinyong.records.forms import UploadForm, WithdrawForm
 from xinyong.records.models import Record
 from xinyong.records.permissions import department_ids
 from xinyong.records.queries import (
+    READ_BASES,
+    ReadReason,
     access_batch,
     access_record,
     monthly_figures,
     months_between,
     notable_rows,
     record_versions,
+    register_record_reads,
     stats_query,
     visible_batches,
 )
 from xinyong.records.tasks import process_batch_task
+from xinyong.security.choices import LegalBasis
 
 #: Seconds between refreshes of a batch page while the batch is processed.
 REFRESH_SECONDS = 2
@@ -211,7 +220,40 @@ def batch_rejected(request: HttpRequest, batch_id: int) -> HttpResponseBase:
         batch = access_batch(request.user, batch_id)
     except CodedError:
         return render(request, "records/not_found.html", status=404)
-    return rejected_rows_response(request.user, batch)
+    reason = ReadReason.of(request.GET)
+    try:
+        return rejected_rows_response(request.user, batch, reason)
+    except CodedError as exc:
+        return purpose_form(
+            request,
+            reason,
+            exc,
+            action=reverse("console:records-batch-rejected", kwargs={"batch_id": batch.pk}),
+            heading=_("Rejected rows of batch %(id)s") % {"id": batch.pk},
+        )
+
+
+def purpose_form(
+    request: HttpRequest, reason: ReadReason, exc: CodedError, *, action: str, heading: str
+) -> HttpResponse:
+    """The page asking a reader from outside the department for the purpose and basis of a
+    read of non-public data (GET form: the read itself is registered when it is made). Shows
+    the refusal when a purpose was given and did not stand."""
+    given = bool(reason.as_query())
+    bases = dict(LegalBasis.choices)
+    return render(
+        request,
+        "records/purpose.html",
+        {
+            "action": action,
+            "heading": heading,
+            "reason": reason,
+            "error": exc.message if given else "",
+            "bases": [(str(b), bases[b]) for b in READ_BASES],
+            "selected_basis": reason.basis or LegalBasis.STATUTORY_DUTY,
+        },
+        status=exc.status if given else 200,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -225,6 +267,7 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
         return render(request, "records/not_found.html", status=404)
     allowed = department_ids(request.user, "report") or set()
     may_withdraw = record.department_id in allowed and record.status != RecordStatus.WITHDRAWN
+    reason = ReadReason.of(request.GET)
     form = WithdrawForm(request.POST or None) if may_withdraw else None
     if request.method == "POST":
         if form is None:
@@ -242,16 +285,32 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("The record was withdrawn; it is no longer published."))
                 return redirect("console:records-record", record_id=record.pk)
-    return render(
-        request,
-        "records/record_detail.html",
-        {
-            "record": record,
-            "versions": record_versions(record),
-            "form": form,
-            "values": displayed_values(record),
-        },
-    )
+    try:
+        with transaction.atomic():  # the register row and the page in one transaction
+            registered = register_record_reads(request.user, [record], reason)
+            bases = dict(LegalBasis.choices)
+            return render(
+                request,
+                "records/record_detail.html",
+                {
+                    "record": record,
+                    "versions": record_versions(record),
+                    "form": form,
+                    "values": displayed_values(record),
+                    "registered": registered[0] if registered else None,
+                    "registered_basis": (
+                        bases.get(registered[0].legal_basis, "") if registered else ""
+                    ),
+                },
+            )
+    except CodedError as exc:
+        return purpose_form(
+            request,
+            reason,
+            exc,
+            action=reverse("console:records-record", kwargs={"record_id": record.pk}),
+            heading=_("Record %(id)s") % {"id": record.pk},
+        )
 
 
 def displayed_values(record: Record) -> list[tuple[str, str, str]]:
