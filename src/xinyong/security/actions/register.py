@@ -18,6 +18,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC
 from typing import Any, Literal
 
 from django.db import models, transaction
@@ -72,8 +73,13 @@ def check_access_reason(
 
 def _content(record: AccessRecord) -> dict[str, Any]:
     """What the audit event's digest covers: every column but the id and the event's seq."""
+    accessed_at = record.accessed_at
+    if accessed_at is not None and accessed_at.tzinfo is not None:
+        # In UTC, as the database gives it back: a row written with a local-time "now" must
+        # digest the same when it is verified.
+        accessed_at = accessed_at.astimezone(UTC)
     return {
-        "accessed_at": record.accessed_at,
+        "accessed_at": accessed_at,
         "actor_kind": record.actor_kind,
         "actor_user_id": record.actor_user_id,
         "actor_label": record.actor_label,

@@ -160,6 +160,18 @@ def test_verify_register_finds_changed_and_deleted_rows(checker: User, company: 
     assert f"audit event {second.audit_seq} registers an access whose record is gone" in problems
 
 
+def test_a_read_at_a_local_time_verifies(
+    checker: User, company: Subject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest takes the time in UTC, as the database gives it back: a read registered
+    with a Shanghai-time "now" verifies like any other."""
+    shanghai = timezone.get_fixed_timezone(480)
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 23, 9, 30, tzinfo=shanghai))
+    row = read(checker, company)
+    assert row.accessed_at.utcoffset() == timedelta(hours=8)
+    assert verify_register() == []
+
+
 def test_access_records_are_append_only(checker: User, company: Subject) -> None:
     from xinyong.audit.models import AppendOnlyError
 
