@@ -188,7 +188,8 @@ def check_basis(
     user = principal.user if isinstance(principal, Principal) else principal
     if isinstance(principal, Principal):
         department = department or principal.department
-    elif department is None and user is not None:
+    if department is None and user is not None:
+        # A staff member's session bound to no department reads for their own.
         department = user.primary_department
     if basis == LegalBasis.AUDIT:
         if principal is not None and not (user and departments_with_role(user, Role.AUDITOR)):

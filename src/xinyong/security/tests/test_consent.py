@@ -28,6 +28,7 @@ from xinyong.security.actions import (
 from xinyong.security.choices import LegalBasis
 from xinyong.security.errors import AccessBasisMissing, ConsentInvalid
 from xinyong.security.models import AccessRecord, Consent
+from xinyong.security.principals import Principal
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,19 @@ def test_a_read_on_valid_consent_is_registered(
     consent(person, bureau)
     row = read(checker, person, "SQ-2026-001")
     assert row.legal_basis == LegalBasis.CONSENT and row.basis_reference == "SQ-2026-001"
+
+
+def test_a_staff_session_bound_to_no_department_reads_for_its_own(
+    person: Subject, bureau: Department, checker: User
+) -> None:
+    """The API's principal of a staff session has no department until an action binds one;
+    a consent of the member's own department still counts."""
+    consent(person, bureau)
+    basis = check_basis(
+        Principal.for_user(checker), person, "审核", LegalBasis.CONSENT, "SQ-2026-001",
+        fields=["penalties"],
+    )  # fmt: skip
+    assert basis.basis_reference == "SQ-2026-001"
 
 
 def test_reads_without_a_valid_consent_are_refused_and_leave_nothing(
