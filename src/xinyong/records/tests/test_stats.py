@@ -107,7 +107,7 @@ def test_timeliness_page_draws_the_chart_without_script(
     assert response.status_code == 200
     assert response["Content-Security-Policy"]
     html = response.content.decode()
-    assert "<svg" in html and html.count("<rect") == 24  # 12 months × (on time, late)
+    assert "<svg" in html and html.count("<rect x=") == 24  # 12 months × (on time, late)
     assert "<script" not in html and "style=" not in html
     assert "报送及时性和质量" in html
     assert "2025-06" in html and "杭州市市场监督管理局" in html
