@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinyong.core import crypto, identifiers
+from xinyong.core.lookup import lookup_subject
 from xinyong.core.models import Department, Subject
 from xinyong.lists.choices import BasisDocumentType, LeniencyOutcome
 from xinyong.lists.models import ListingCase, ListType
@@ -33,19 +33,7 @@ def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> fo
 def find_subject(value: str) -> Subject | None:
     """The subject with this unified social credit code, or (natural persons) this resident
     ID number — looked up by its keyed hash, never by the plain number."""
-    value = value.strip().upper()
-    if not value:
-        return None
-    scheme = identifiers.guess_scheme(value)
-    result = identifiers.validate(value, scheme)
-    if not result.valid:
-        return None
-    if scheme == identifiers.IdentifierScheme.USCC:
-        return Subject.objects.filter(uscc=result.normalized).first()
-    if scheme == identifiers.IdentifierScheme.RESIDENT_ID:
-        digest = crypto.lookup_hash("id01", result.normalized)
-        return Subject.objects.filter(id_type="01", id_number_hash=digest).first()
-    return None
+    return lookup_subject(value)[1]
 
 
 class CreateCaseForm(forms.Form):

@@ -45,7 +45,7 @@ from django.utils import timezone
 from xinyong.catalog.choices import ALL_DEPARTMENTS, Disclosure, FieldType
 from xinyong.catalog.errors import CatalogItemUnknown
 from xinyong.catalog.queries import CatalogItemDef, catalog_editions, catalog_item
-from xinyong.core import crypto, identifiers
+from xinyong.core.lookup import lookup_subject
 from xinyong.core.models import Department, Subject
 from xinyong.errors import CodedError, NotFound
 from xinyong.records import protect
@@ -154,25 +154,13 @@ def find_subject(code: str) -> Subject:
     """The subject with this unified social credit code, or (natural persons) this resident
     ID number — found through its keyed hash, never by the plain number. ``SUBJECT_CODE_INVALID``
     (422) for anything else, ``SUBJECT_NOT_FOUND`` (404) for a valid code of no subject."""
-    value = (code or "").strip().upper()
-    scheme = identifiers.guess_scheme(value) if value else None
-    result = identifiers.validate(value, scheme) if scheme else None
-    if (
-        result is None
-        or not result.valid
-        or scheme
-        not in (identifiers.IdentifierScheme.USCC, identifiers.IdentifierScheme.RESIDENT_ID)
-    ):
+    valid, subject = lookup_subject(code)
+    if not valid:
         raise SubjectCodeInvalid(
             message_zh="subject 须为有效的统一社会信用代码或居民身份证号码。",
             message_en="subject must be a valid unified social credit code or resident ID number.",
             field="subject",
         )
-    if scheme == identifiers.IdentifierScheme.USCC:
-        subject = Subject.objects.filter(uscc=result.normalized).first()
-    else:
-        digest = crypto.lookup_hash("id01", result.normalized)
-        subject = Subject.objects.filter(id_type="01", id_number_hash=digest).first()
     if subject is None:
         raise SubjectNotFound(
             message_zh="平台中没有该代码对应的信用主体，请核对代码。",

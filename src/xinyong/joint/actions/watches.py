@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from xinyong.audit.events import EventType
 from xinyong.audit.record import record_event
-from xinyong.core import crypto, identifiers
+from xinyong.core.lookup import lookup_subject
 from xinyong.core.models import Department, Subject, User
 from xinyong.joint.errors import (
     WatchDuplicate,
@@ -26,29 +26,15 @@ from xinyong.measures.choices import Matter
 def find_subject_by_code(code: str) -> Subject:
     """The subject with this unified social credit code or resident ID number (looked up by
     its keyed hash). An invalid code is refused as invalid — never treated as "unknown"."""
-    value = (code or "").strip().upper()
-    scheme = identifiers.guess_scheme(value) if value else None
-    result = identifiers.validate(value, scheme) if scheme else None
-    if (
-        result is None
-        or not result.valid
-        or scheme
-        not in (
-            identifiers.IdentifierScheme.USCC,
-            identifiers.IdentifierScheme.RESIDENT_ID,
-        )
-    ):
+    valid, subject = lookup_subject(code)
+    if not valid:
+        value = (code or "").strip().upper()
         raise WatchSubjectCodeInvalid(
             message_zh=f"{value!r} 不是有效的统一社会信用代码或居民身份证号码。",
             message_en=f"{value!r} is not a valid unified social credit code or resident ID "
             "number.",
             field="subject",
         )
-    if scheme == identifiers.IdentifierScheme.USCC:
-        subject = Subject.objects.filter(uscc=result.normalized).first()
-    else:
-        digest = crypto.lookup_hash("id01", result.normalized)
-        subject = Subject.objects.filter(id_type="01", id_number_hash=digest).first()
     if subject is None:
         raise WatchSubjectUnknown(
             message_zh="平台中没有该代码对应的信用主体，请核对代码。",
