@@ -41,6 +41,8 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 ROWS = int(os.environ.get("BENCH_INGEST_ROWS", "1000000"))
+#: Where ``--profile`` writes the importing process's cProfile statistics.
+PROFILE: str | None = None
 SUBJECTS = max(1, ROWS // 4)
 #: The day the import runs ("today" of validation and of the reporting lag).
 TODAY = date(2025, 6, 16)
@@ -50,6 +52,16 @@ def _rss_mib() -> float:
     with open("/proc/self/statm") as handle:
         pages = int(handle.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a local process (0 if it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _bench_url(url: str) -> tuple[str, str, str]:
@@ -124,7 +136,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="validating worker processes (0: in-process)"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        default=None,
+        help="write cProfile statistics of the importing process to FILE",
+    )
     args = parser.parse_args(argv or [])
+    global PROFILE
+    PROFILE = args.profile
     ROWS, SUBJECTS = args.rows, max(1, args.rows // 4)
     if args.workers is not None:
         os.environ["XINYONG_IMPORT_WORKERS"] = str(args.workers)
@@ -204,16 +224,35 @@ def _run(bench_name: str) -> None:
                 source_size=size,
             ).batch
 
+            backend: dict[int, list[float]] = {}  # pid: [first reading, last reading]
+
             def progress(b: Batch) -> None:
+                # Called by the thread that committed the chunk: its connection's server
+                # process (read as it goes: the connection is closed at the end).
+                pid = connection.connection.info.backend_pid
+                backend.setdefault(pid, [_cpu_seconds(pid), 0.0])[1] = _cpu_seconds(pid)
                 if b.chunks_committed % 50 == 1:
                     samples.append((b.rows_processed, _rss_mib()))
 
             rss_before = _rss_mib()
+            cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+            profiler = None
+            if PROFILE:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             t0 = time.perf_counter()
             batch = process_stored_batch(
                 batch, acting_user=None, actor_label="bench", on_progress=progress
             )
             t_real = time.perf_counter() - t0
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(PROFILE)
+            cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            server = sum(last - first for first, last in backend.values())
         finally:
             timezone.now = real_now  # type: ignore[assignment]
         assert batch.status == "done", (batch.status, batch.error_code, batch.error_message_en)
@@ -231,6 +270,13 @@ def _run(bench_name: str) -> None:
             + ", ".join(f"{rows:,} rows {mib:.0f}" for rows, mib in shown)
             + f"; end {_rss_mib():.0f}; peak {peak:.0f}; validating workers' peak "
             f"{workers_peak:.0f}"
+        )
+        per_row = 1e6 / max(1, batch.rows_processed)
+        print(
+            "CPU per row (µs): importing process "
+            f"{(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) * per_row:.0f}, "
+            f"validating workers {(children.ru_utime + children.ru_stime) * per_row:.0f}, "
+            f"PostgreSQL backend {server * per_row:.0f} (from the end of the first chunk)"
         )
         print(
             f"workers: {default_workers()} validating process(es); "
@@ -255,6 +301,8 @@ def _run(bench_name: str) -> None:
             f"host={settings_db['HOST'] or ''} port={settings_db['PORT'] or ''}"
         )
         with psycopg.connect(dsn, autocommit=False) as conn:
+            raw_pid = conn.info.backend_pid
+            raw_cpu = _cpu_seconds(raw_pid)
             t0 = time.perf_counter()
             with (
                 conn.cursor() as cursor,
@@ -265,6 +313,10 @@ def _run(bench_name: str) -> None:
                     copy.write(block)
             conn.commit()
             t_raw = time.perf_counter() - t0
-        print(f"raw COPY: {accepted:,} rows in {t_raw:.1f} s = {accepted / t_raw:,.0f} rows/s")
+            raw_cpu = _cpu_seconds(raw_pid) - raw_cpu
+        print(
+            f"raw COPY: {accepted:,} rows in {t_raw:.1f} s = {accepted / t_raw:,.0f} rows/s "
+            f"(PostgreSQL backend {raw_cpu * 1e6 / max(1, accepted):.0f} µs CPU per row)"
+        )
         ratio = (batch.rows_processed / t_real) / (accepted / t_raw)
         print(f"ratio import/raw COPY: {ratio:.2f} (target ≥ 0.30)")

@@ -30,9 +30,10 @@ def hot_cursor(connection: Any = None) -> Any:
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
+    cursor_class: Any = ServerBindingCursor  # psycopg's Cursor(connection); the stubs differ
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         # What the backend's create_cursor does, with the server-binding cursor class (the
         # connection's adapters, so its time zone and JSON handling, are shared).
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+        return connection._prepare_cursor(cursor_class(connection.connection))

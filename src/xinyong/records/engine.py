@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from xinyong.catalog.queries import catalog_item
@@ -31,7 +32,7 @@ from xinyong.records.choices import BatchStatus, Channel
 from xinyong.records.errors import BatchFileError, BatchNotResumable
 from xinyong.records.files import DEFAULT_MAX_BYTES
 from xinyong.records.models import Batch
-from xinyong.records.parallel import prepared_chunks
+from xinyong.records.parallel import ChunkCommitter, prepared_chunks
 from xinyong.records.prepare import PreparedRow, RecordContext, RowPreparer
 from xinyong.records.rules import TimelinessCalculator, WindowCalculator, reporting_working_days
 from xinyong.records.sources import RowSource, TableRows, personal_codes
@@ -106,7 +107,7 @@ def run_batch(
     skip_to = batch.last_committed_row
 
     def commit(chunk: list[PreparedRow]) -> Batch:
-        nonlocal skip_to
+        nonlocal skip_to, batch
         info = SourceInfo(
             header=list(source.header),
             format=source.format,
@@ -126,17 +127,30 @@ def run_batch(
             actor_label=actor_label,
         )
         skip_to = result.batch.last_committed_row
+        batch = result.batch
         if on_progress is not None:
             on_progress(result.batch)
         return result.batch
 
     start = skip_to
     rows = ((number, cells) for number, cells in source.rows() if number > start)
+    # On PostgreSQL, outside a caller's transaction, chunks are committed by a thread of
+    # their own while this one prepares the next (parallel.ChunkCommitter).
+    committer = ChunkCommitter(commit, threaded=use_copy() and not connection.in_atomic_block)
     try:
         timeliness.refresh()
-        for chunk in prepared_chunks(preparer, rows, chunk_rows=chunk_rows, workers=workers):
-            batch = commit(chunk)
-            timeliness.refresh()
+        try:
+            for chunk in prepared_chunks(preparer, rows, chunk_rows=chunk_rows, workers=workers):
+                committer.put(chunk)
+                timeliness.refresh()
+        except CodedError:
+            # The chunks given before a bad line are committed, as without the thread.
+            committer.close()
+            raise
+        except BaseException:
+            committer.close(drain=False)
+            raise
+        committer.close()
     except CodedError as exc:
         if exc.code in ("BATCH_BUSY", "BATCH_NOT_RESUMABLE"):
             raise

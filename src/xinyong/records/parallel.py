@@ -16,12 +16,14 @@ CPUs, at most 4; 0 prepares in-process).
 
 from __future__ import annotations
 
+import contextvars
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
 from typing import Any, Self
@@ -155,3 +157,94 @@ def prepared_chunks(
         return
     with _Workers(preparer, count) as pool:
         yield from pool.chunks(rows, chunk_rows)
+
+
+class ChunkCommitter:
+    """Commits chunks in a thread of their own, in order, one chunk at a time, while the
+    calling thread makes the next one.
+
+    Why: a chunk's transaction keeps the importing process waiting for the server (the
+    ``COPY`` of records and batch rows, the foreign-key checks at commit). In that time the
+    calling thread reads the file and takes the validated rows back from the workers: the
+    server's work on chunk N overlaps the Python work on chunk N+1. At most one chunk waits
+    while one is committed, so memory stays flat; a kill loses at most those two, which
+    were not committed (resuming starts after the batch's ``last_committed_row``).
+
+    The thread has its own database connection (Django's are per thread), closed when it
+    ends. It is only used on PostgreSQL outside a transaction (``threaded``): inside one —
+    a test, a caller's ``atomic`` — and on SQLite, ``put`` commits in the calling thread.
+    ``commit``'s errors come back to the caller at the next ``put`` or at ``close``.
+    """
+
+    def __init__(self, commit: Callable[[list[PreparedRow]], object], *, threaded: bool) -> None:
+        self.commit = commit
+        self.threaded = threaded
+        self._queue: queue.Queue[list[PreparedRow] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        try:
+            while True:
+                chunk = self._queue.get()
+                if chunk is None or self._stop.is_set():
+                    return
+                try:
+                    self.commit(chunk)
+                except BaseException as exc:  # handed to the caller
+                    self._error = exc
+                    return
+        finally:
+            connection.close()
+            # Let a ``put`` waiting for room go on (it then raises the error).
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def put(self, chunk: list[PreparedRow]) -> None:
+        """Commit ``chunk`` (after the ones before it)."""
+        if not self.threaded:
+            self.commit(chunk)
+            return
+        if self._thread is None:
+            # Started with the first chunk: after the workers were forked (a process
+            # running other threads is not forked, see ``prepared_chunks``).
+            context = contextvars.copy_context()  # the audit's request id goes along
+            self._thread = threading.Thread(
+                target=context.run, args=(self._run,), name="chunk-committer", daemon=True
+            )
+            self._thread.start()
+        self._raise()
+        while self._thread.is_alive():
+            try:
+                self._queue.put(chunk, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        self._raise()
+        raise RuntimeError("the chunk committer stopped")  # pragma: no cover
+
+    def close(self, *, drain: bool = True) -> None:
+        """Wait for the chunks given so far (``drain=False``: only for the one being
+        committed), then raise the first error of a commit, if any."""
+        if self._thread is None:
+            return
+        if not drain:
+            self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.put(None, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+        self._thread = None
+        self._raise()

@@ -15,6 +15,7 @@ database) the same rows go through ``bulk_create``. Both run inside the chunk's 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -109,7 +110,8 @@ def _column(model: type[models.Model], attname: str) -> str:
 # value is escaped with a backslash.
 
 
-def _escape(text: str) -> str:
+def copy_escape(text: str) -> str:
+    """Text in ``COPY``'s text format."""
     # ``str.translate`` looks every character up; four searches are far faster on the long
     # JSON texts of a record, which rarely hold any of them.
     if "\\" in text:
@@ -128,7 +130,7 @@ def copy_text(value: Any) -> str:
     if value is None:
         return "\\N"
     if value.__class__ is str:
-        return _escape(value)
+        return copy_escape(value)
     if value is True:
         return "t"
     if value is False:
@@ -142,16 +144,31 @@ def copy_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | dict):
-        return _escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    return _escape(str(value))
+        return copy_escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return copy_escape(str(value))
 
 
 def record_line(columns: dict[str, Any]) -> str:
     """A new record's columns of :data:`RECORD_LINE_FIELDS` as one line of ``COPY`` text
-    without its end (``values`` and ``original`` are JSON text already). Made where the row
-    is prepared — in a worker process when there are workers — so that the importing process
-    only puts the id and the subject in front."""
+    without its end (``values`` and ``original`` are JSON text already). The reference for
+    :class:`xinyong.records.prepare.RecordLines`, which makes the same line faster (and is
+    tested against this)."""
     return "\t".join([copy_text(columns[f]) for f in RECORD_LINE_FIELDS])
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    return _UNESCAPED[match.group(1)]
+
+
+_UNESCAPED = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_ESCAPED = re.compile(r"\\([\\tnr])")
+
+
+def line_field(line: bytes, field: str) -> str:
+    """One text column back from a record's ``COPY`` line (:data:`RECORD_LINE_FIELDS`):
+    what :func:`copy_text` wrote, unescaped."""
+    text = line.split(b"\t")[RECORD_LINE_FIELDS.index(field)].decode()
+    return _ESCAPED.sub(_unescape_one, text) if "\\" in text else text
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -182,25 +199,33 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: Sequence[Seque
 
 def _copy_lines(model: type[models.Model], fields: Sequence[str], lines: Iterable[str]) -> None:
     """``COPY`` of rows already in text format (each line ends with a newline)."""
+    _copy_data(model, fields, "".join(lines))
+
+
+def _copy_data(model: type[models.Model], fields: Sequence[str], data: str | bytes) -> None:
+    """``COPY`` of text-format data (``bytes``: UTF-8, the connection's encoding)."""
     with connection.cursor() as cursor, cursor.cursor.copy(_copy_sql(model, fields)) as copy:
-        copy.write("".join(lines))
+        copy.write(data)
 
 
 def insert_records(rows: Sequence[tuple[int, Any]]) -> list[int]:
     """Insert new records given as ``(subject_id, prepared row)``; their ids in the same
     order. The prepared row (:class:`xinyong.records.prepare.PreparedRow`) holds its other
-    columns as a ``COPY`` line (PostgreSQL) or as ``{attname: value}`` with ``values`` and
+    columns as a ``COPY`` line in UTF-8 (PostgreSQL) or as ``{attname: value}`` with ``values`` and
     ``original`` as JSON text (elsewhere)."""
     if not rows:
         return []
     if use_copy():
         ids = reserve_ids(Record, len(rows))
-        _copy_lines(
+        # The line comes as UTF-8 from where the row was prepared: nothing to re-encode.
+        _copy_data(
             Record,
             RECORD_FIELDS,
-            (
-                f"{pk}\t{subject_id}\t{row.record_line}\n"
-                for pk, (subject_id, row) in zip(ids, rows, strict=True)
+            b"".join(
+                [
+                    b"%d\t%d\t%b\n" % (pk, subject_id, row.record_line)
+                    for pk, (subject_id, row) in zip(ids, rows, strict=True)
+                ]
             ),
         )
         return ids
@@ -221,22 +246,7 @@ def insert_batch_rows(rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
     if use_copy():
-        _copy_lines(
-            BatchRow,
-            BATCH_ROW_FIELDS,
-            (
-                "\t".join(
-                    [
-                        _escape(r[f])
-                        if f in BATCH_ROW_JSON and isinstance(r[f], str)
-                        else copy_text(r[f])
-                        for f in BATCH_ROW_FIELDS
-                    ]
-                )
-                + "\n"
-                for r in rows
-            ),
-        )
+        _copy_lines(BatchRow, BATCH_ROW_FIELDS, _batch_row_lines(rows))
         return
     BatchRow.objects.bulk_create(
         [
@@ -250,6 +260,29 @@ def insert_batch_rows(rows: Sequence[dict[str, Any]]) -> None:
         ],
         batch_size=1000,
     )
+
+
+def _json_text(value: Any) -> str:
+    return copy_escape(value) if isinstance(value, str) else copy_text(value)
+
+
+def _batch_row_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Batch rows as ``COPY`` lines (:data:`BATCH_ROW_FIELDS`; ``issues`` and ``raw`` as
+    JSON text or as values): the outcomes formatted once, ``copy_text`` for the rest."""
+    outcomes: dict[Any, str] = {}
+    lines = []
+    for r in rows:
+        outcome = r["outcome"]
+        shown = outcomes.get(outcome)
+        if shown is None:
+            shown = outcomes[outcome] = copy_text(outcome)
+        record_id = r["record_id"]
+        lines.append(
+            f"{copy_text(r['batch_id'])}\t{copy_text(r['row_number'])}\t{shown}\t"
+            f"{copy_text(r['decision_number'])}\t{_json_text(r['issues'])}\t"
+            f"{_json_text(r['raw'])}\t{'\\N' if record_id is None else copy_text(record_id)}\n"
+        )
+    return lines
 
 
 #: Field classes whose value goes to the database as it is on the instance (no conversion,
@@ -304,8 +337,24 @@ def insert_objects[M: models.Model](model: type[M], objs: list[M]) -> list[M]:
     return objs
 
 
-def any_of(column: str) -> str:
-    """SQL matching ``column`` against a list given as ONE parameter: ``= ANY(%s)`` on
-    PostgreSQL (a chunk's 2,000 values would otherwise make 2,000 placeholders, which the
-    driver parses in Python on every query). Only for PostgreSQL."""
-    return f"{connection.ops.quote_name(column)} = ANY(%s)"
+def probe_each(
+    model: type[models.Model], columns: Sequence[str] | None, key: str, equal: Sequence[str] = ()
+) -> str:
+    """SQL selecting ``columns`` (None: all) of the rows of ``model`` whose ``key`` is one of
+    the texts of ONE array parameter, given first, and whose ``equal`` columns equal the
+    parameters after it — for a key that is unique with them. Only for PostgreSQL.
+
+    Written as one index probe per value (a nested loop over the array, ``LIMIT 1`` a probe)
+    rather than ``key = ANY(%s)``: for that, the planner relies on the table's statistics,
+    and without them (a table that grew since it was last analysed, autovacuum off) it
+    reads every row of the department, or the whole table, for every chunk — a million-row
+    import then slows down as it goes.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    shown = "*" if columns is None else ", ".join(quote(c) for c in columns)
+    conditions = [f"{quote(c)} = %s" for c in equal] + [f"{quote(key)} = wanted.value"]
+    # Names from the model's metadata; every value is a parameter.
+    probe = f"SELECT {shown} FROM {table} WHERE {' AND '.join(conditions)} LIMIT 1"  # noqa: S608
+    head = "SELECT found.* FROM unnest(%s::text[]) AS wanted(value) CROSS JOIN LATERAL"
+    return f"{head} ({probe}) AS found"

@@ -41,8 +41,13 @@ def check_create_subject(
     id_type: str | None,
     id_number: str | None,
     legacy: Mapping[str, str] | None = None,
+    uscc_validated: bool = False,
 ) -> dict[str, str]:
-    """Validate a new subject's identity; return the normalised identity fields."""
+    """Validate a new subject's identity; return the normalised identity fields.
+
+    ``uscc_validated``: the caller validated ``uscc`` with ``identifiers.validate_uscc`` and
+    gives it normalised, not the placeholder (collection's row validation does): it is not
+    validated again (docs/decisions/0026). The fields are the same."""
     if kind not in SubjectKind.values:
         raise CodedError("SUBJECT_KIND_UNKNOWN", f"未知的主体类型：{kind}", f"unknown kind {kind}")
     if not name.strip():
@@ -79,7 +84,11 @@ def check_create_subject(
         if isinstance(division, Mapping) and division.get("code"):
             fields["division"] = str(division["code"])
         return fields
-    if uscc:
+    if uscc and uscc_validated and uscc != identifiers.USCC_PLACEHOLDER:
+        # What a valid code gives below: itself and its division (positions 3-8).
+        fields["uscc"] = uscc
+        fields["division"] = uscc[2:8]
+    elif uscc:
         result = check_identifier(uscc, identifiers.IdentifierScheme.USCC, subject_kind=kind)
         if result.parts.get("placeholder"):
             # RULES §1: an individual business reported with 00000000000000000X must give

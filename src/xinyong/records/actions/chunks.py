@@ -43,7 +43,7 @@ from xinyong.records.errors import BatchBusy, BatchNotResumable
 from xinyong.records.issues import issue
 from xinyong.records.models import Batch, BatchRow, Record, RecordVersion
 from xinyong.records.prepare import PreparedRow, jsonable_cells
-from xinyong.records.writers import any_of, insert_batch_rows, insert_records, use_copy
+from xinyong.records.writers import insert_batch_rows, insert_records, probe_each, use_copy
 
 #: How often a chunk is retried when a concurrent batch won a unique constraint.
 MAX_ATTEMPTS = 4
@@ -351,13 +351,11 @@ def _existing(batch: Batch, rows: list[PreparedRow]) -> dict[str, Record]:
         return {}
     found: Iterable[Record]
     if use_copy():
-        # One array parameter instead of 2,000 placeholders (see writers.any_of).
+        # One array parameter instead of 2,000 placeholders, one index probe each
+        # (see writers.probe_each).
         found = Record.objects.raw(
-            # Names from the model's metadata; every value is a parameter.
-            f"SELECT * FROM {connection.ops.quote_name(Record._meta.db_table)} "  # noqa: S608
-            "WHERE department_id = %s AND item_code = %s AND "
-            f"{any_of('decision_number')}",
-            [batch.department_id, batch.item_code, numbers],
+            probe_each(Record, None, "decision_number", ["department_id", "item_code"]),
+            [numbers, batch.department_id, batch.item_code],
         )
     else:
         found = Record.objects.filter(

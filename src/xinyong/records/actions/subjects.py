@@ -38,7 +38,7 @@ from xinyong.core.models import Subject, SubjectIdentifier, SubjectName
 from xinyong.errors import CodedError
 from xinyong.records.issues import issue
 from xinyong.records.prepare import PreparedRow
-from xinyong.records.writers import any_of, insert_objects, use_copy
+from xinyong.records.writers import insert_objects, probe_each, use_copy
 
 SubjectKey = tuple[str, ...]
 
@@ -196,14 +196,10 @@ def _by_uscc(codes: list[str]) -> Iterable[tuple[str | None, int, str]]:
     """(uscc, id, name) of the subjects holding these codes."""
     if not use_copy():
         return Subject.objects.filter(uscc__in=codes).values_list("uscc", "pk", "name")
-    # One array parameter instead of 2,000 placeholders (see writers.any_of).
+    # One array parameter instead of 2,000 placeholders, one index probe each
+    # (see writers.probe_each).
     with connection.cursor() as cursor:
-        cursor.execute(
-            # Names from the model's metadata; the codes are a parameter.
-            f"SELECT uscc, id, name FROM {connection.ops.quote_name(Subject._meta.db_table)} "  # noqa: S608
-            f"WHERE {any_of('uscc')}",
-            [codes],
-        )
+        cursor.execute(probe_each(Subject, ["uscc", "id", "name"], "uscc"), [codes])
         return list(cursor.fetchall())
 
 
@@ -258,6 +254,8 @@ def _create(missing: list[_Wanted], item: Any, resolution: Resolution) -> None:
                 id_type=spec.id_type,
                 id_number=spec.id_number,
                 legacy=spec.legacy,
+                # The row's validation checked the code (catalog.validation).
+                uscc_validated=True,
             )
         except CodedError as exc:
             for row in want.rows:
