@@ -14,12 +14,14 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DataError, connection  # noqa: F401 (connection: the skipif condition)
 
 from xinyong.audit.events import EventType
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.record import verify_chain
+from xinyong.checks import actions
 from xinyong.checks.actions import CheckResult, do_check_batch, do_check_subject
-from xinyong.checks.models import CheckAnswer
+from xinyong.checks.models import Check, CheckAnswer
 from xinyong.checks.queries import (
     classify,
     effective_listings,
@@ -210,6 +212,26 @@ def test_a_large_batch_stores_every_line_exactly(
     )
     assert lines[1].detail is not None and lines[1].detail["error"]["code"]
     assert verify_register() == []
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_failed_copy_of_the_lines_records_nothing(
+    checkers: Checkers, company: Subject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines go by COPY on a thread of their own while the receipt is signed; should the
+    copy fail, the check fails with its error and nothing of it is stored."""
+    monkeypatch.setattr(actions, "_copy_lines", lambda check_id, answers: b"not\ta\tline\n")
+    codes = [str(company.uscc), *(f"X{i}" for i in range(600))]
+    with pytest.raises(DataError):
+        do_check_batch(
+            codes,
+            matter="government_procurement",
+            purpose="x",
+            department=checkers.centre,
+            acting_user=checkers.checker,
+        )
+    assert not Check.objects.exists() and not CheckAnswer.objects.exists()
+    assert not AccessRecord.objects.exists()
 
 
 def test_the_anchor_command(checkers: Checkers, company: Subject) -> None:
