@@ -48,6 +48,10 @@ COLUMNS = [
     ("basis_reference", "依据文号"),
     ("request_id", "请求编号"),
     ("audit_seq", "审计事件"),
+    # A row registered in a register chain (checks) has no audit event of its own: its place
+    # in its chain and its hash let the auditor check it (docs/decisions/0070).
+    ("register_chain", "登记链位置"),
+    ("row_hash", "行哈希"),
 ]
 
 
@@ -73,6 +77,8 @@ def _row(record: AccessRecord) -> list[str]:
         record.basis_reference,
         record.request_id,
         record.audit_seq,
+        f"{record.chain}:{record.chain_seq}" if record.chain_seq is not None else "",
+        record.row_hash,
     )
     return [csv_cell(v) for v in values]
 

@@ -21,6 +21,7 @@ from xinyong.audit.record import verify_chain
 from xinyong.core.choices import Role, SubjectKind
 from xinyong.core.models import Department, Subject, User
 from xinyong.errors import PermissionDenied
+from xinyong.security.actions import register
 from xinyong.security.actions.register import (
     do_unmask_subject_id,
     record_access,
@@ -324,6 +325,19 @@ def test_the_export_neutralises_formulas_and_is_registered(
     assert export.legal_basis == LegalBasis.AUDIT
     assert export.query == {"subject": "明远", "rows": 2}
     assert verify_register() == []
+    # A row with an audit event names it; a chained row (a check's) names its chain place.
+    assert all(row[13] and not row[14] and not row[15] for row in rows[1:])
+    with transaction.atomic():
+        chained = register.record_access_chained(
+            actor=checker,
+            purpose="采购前核查",
+            legal_basis=LegalBasis.STATUTORY_DUTY,
+            subject=company,
+        )
+    content, _count = export_register(office_auditor, RegisterQuery(subject="明远"))
+    [line] = [r for r in csv.reader(io.StringIO(content.lstrip("\ufeff"))) if "采购前核查" in r]
+    assert line[13] == "" and line[14] == f"{chained.chain}:{chained.chain_seq}"
+    assert line[15] == chained.row_hash and len(line[15]) == 64
 
 
 @pytest.mark.parametrize(
