@@ -528,77 +528,82 @@ def _record(
     if (
         kind != CheckKind.SINGLE
         and len(answers) > COPY_THRESHOLD
-        and connection.vendor == ("postgresql")
+        and connection.vendor == "postgresql"
     ):
         copy = _AnswerCopy(_next_check_id(), answers)
-    counts = _counts(answers)
-    public_id = uuid.uuid4()
-    checked_at = timezone.now()
-    payload = _payload(
-        public_id=public_id,
-        kind=kind,
-        checked_at=checked_at,
-        on=on,
-        matter=matter,
-        purpose=purpose,
-        reference=reference,
-        principal=principal,
-        department=department,
-        counts=counts,
-        answers=answers,
-    )
-    key_id, signature = signing.sign(payload)
-    digest = receipts.sha256_hex(payload)
-    query: dict[str, Any] = {
-        "check": str(public_id),
-        "kind": kind,
-        "matter": matter,
-        "reference": reference,
-        "answer_for": on.isoformat(),
-        "receipt_sha256": digest,
-        "key_id": key_id,
-    }
-    single = kind == CheckKind.SINGLE
-    if single:
-        query["subject_code"] = answers[0].classified.shown
-        query["answer"] = answers[0].answer
-    else:
-        query["counts"] = counts
-        query["codes_sha256"] = hashlib.sha256(
-            "\n".join(a.classified.shown for a in answers).encode()
-        ).hexdigest()
-    # The check and its lines first, the register row last: the head of the register chain
-    # is locked from the row until the commit (docs/decisions/0070-register-chains.md). The
-    # row's hash covers the receipt's SHA-256 (in ``query``), the chain links the rows, and
-    # the chain's head is anchored in the audit chain.
-    check = Check(
-        public_id=public_id,
-        kind=kind,
-        checked_at=checked_at,
-        checked_on=on,
-        matter=matter,
-        purpose=purpose,
-        reference=reference,
-        actor_kind=principal.kind,
-        actor_user_id=principal.user.pk if principal.user is not None else None,
-        actor_label=principal.label[:200],
-        token_id=principal.token.pk if principal.token is not None else None,
-        department=department,
-        department_code=department.code,
-        department_name=department.name,
-        subject_count=counts["subjects"],
-        restricted_count=counts["restricted"],
-        incentive_count=counts["incentive"],
-        clear_count=counts["clear"],
-        invalid_count=counts["invalid"],
-        unknown_count=counts["unknown"],
-        receipt_payload=payload.decode("utf-8"),
-        receipt_sha256=digest,
-        signature=signature,
-        signature_alg=signing.ALGORITHM,
-        key_id=key_id,
-        request_id=current_request_id(),
-    )
+    try:
+        counts = _counts(answers)
+        public_id = uuid.uuid4()
+        checked_at = timezone.now()
+        payload = _payload(
+            public_id=public_id,
+            kind=kind,
+            checked_at=checked_at,
+            on=on,
+            matter=matter,
+            purpose=purpose,
+            reference=reference,
+            principal=principal,
+            department=department,
+            counts=counts,
+            answers=answers,
+        )
+        key_id, signature = signing.sign(payload)
+        digest = receipts.sha256_hex(payload)
+        query: dict[str, Any] = {
+            "check": str(public_id),
+            "kind": kind,
+            "matter": matter,
+            "reference": reference,
+            "answer_for": on.isoformat(),
+            "receipt_sha256": digest,
+            "key_id": key_id,
+        }
+        single = kind == CheckKind.SINGLE
+        if single:
+            query["subject_code"] = answers[0].classified.shown
+            query["answer"] = answers[0].answer
+        else:
+            query["counts"] = counts
+            query["codes_sha256"] = hashlib.sha256(
+                "\n".join(a.classified.shown for a in answers).encode()
+            ).hexdigest()
+        # The check and its lines first, the register row last: the head of the register chain
+        # is locked from the row until the commit (docs/decisions/0070-register-chains.md). The
+        # row's hash covers the receipt's SHA-256 (in ``query``), the chain links the rows, and
+        # the chain's head is anchored in the audit chain.
+        check = Check(
+            public_id=public_id,
+            kind=kind,
+            checked_at=checked_at,
+            checked_on=on,
+            matter=matter,
+            purpose=purpose,
+            reference=reference,
+            actor_kind=principal.kind,
+            actor_user_id=principal.user.pk if principal.user is not None else None,
+            actor_label=principal.label[:200],
+            token_id=principal.token.pk if principal.token is not None else None,
+            department=department,
+            department_code=department.code,
+            department_name=department.name,
+            subject_count=counts["subjects"],
+            restricted_count=counts["restricted"],
+            incentive_count=counts["incentive"],
+            clear_count=counts["clear"],
+            invalid_count=counts["invalid"],
+            unknown_count=counts["unknown"],
+            receipt_payload=payload.decode("utf-8"),
+            receipt_sha256=digest,
+            signature=signature,
+            signature_alg=signing.ALGORITHM,
+            key_id=key_id,
+            request_id=current_request_id(),
+        )
+    except BaseException:
+        if copy is not None:  # never leave the copy running into the rollback
+            copy.thread.join()
+        raise
     together = single and connection.vendor == "postgresql"
     if copy is not None:
         copy.join()

@@ -234,6 +234,28 @@ def test_a_failed_copy_of_the_lines_records_nothing(
     assert not AccessRecord.objects.exists()
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_failure_while_the_lines_are_copied_records_nothing(
+    checkers: Checkers, company: Subject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should signing fail while the lines are being copied, the copy is waited for before
+    the rollback: no line of the check outlives it."""
+
+    def broken(payload: bytes) -> tuple[str, str]:
+        raise RuntimeError("no key")
+
+    monkeypatch.setattr(actions.signing, "sign", broken)
+    with pytest.raises(RuntimeError, match="no key"):
+        do_check_batch(
+            [str(company.uscc), *(f"X{i}" for i in range(600))],
+            matter="government_procurement",
+            purpose="x",
+            department=checkers.centre,
+            acting_user=checkers.checker,
+        )
+    assert not Check.objects.exists() and not CheckAnswer.objects.exists()
+
+
 def test_the_anchor_command(checkers: Checkers, company: Subject) -> None:
     checks(checkers, company, 1)
     out = io.StringIO()
