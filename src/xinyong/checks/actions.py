@@ -405,8 +405,8 @@ def _json_row(obj: models.Model, skip: frozenset[str] = frozenset()) -> str:
 _CHAIN_COLUMNS = frozenset({"chain_seq", "prev_hash", "row_hash"})
 
 
-@lru_cache(maxsize=1)
-def _together_sql() -> str:
+@lru_cache(maxsize=2)
+def _together_sql(fast_commit: bool) -> str:
     def cols(
         model: type[models.Model], skip: frozenset[str] = frozenset(), prefix: str = ""
     ) -> str:
@@ -418,12 +418,16 @@ def _together_sql() -> str:
         AccessRecord._meta.db_table,
     )
     no_check = frozenset({"check_request"})
+    # The statement is the check's whole transaction (autocommit): ``set_config`` with
+    # ``is_local`` holds until its commit (docs/decisions/0074-check-one-statement.md).
+    fast = f", {_fast_commit_sql()}" if fast_commit else ""
     # Table and column names from the models; the three rows travel as three parameters,
     # then the register row's content digest and chain for the head's advance.
     return (
         f"WITH h AS ({HEAD_ADVANCE_SQL}), "  # noqa: S608
         f"c AS (INSERT INTO {check} ({cols(Check)}) SELECT {cols(Check)} "
-        f"FROM json_populate_record(NULL::{check}, %s::json) RETURNING id), "
+        f"FROM json_populate_record(NULL::{check}, %s::json) "
+        "WHERE EXISTS (SELECT 1 FROM h) RETURNING id), "
         f"a AS (INSERT INTO {line} (check_request_id, {cols(CheckAnswer, no_check)}) "
         f"SELECT c.id, {cols(CheckAnswer, no_check, 'j.')} "
         f"FROM c, json_populate_record(NULL::{line}, %s::json) j), "
@@ -432,7 +436,7 @@ def _together_sql() -> str:
         f"SELECT {cols(AccessRecord, _CHAIN_COLUMNS, 'j.')}, h.last_seq, h.prev_hash, "
         f"h.last_hash FROM h, json_populate_record(NULL::{access}, %s::json) j RETURNING id) "
         "SELECT (SELECT id FROM c), (SELECT id FROM r), h.last_seq, h.prev_hash, h.last_hash, "
-        "h.anchored_seq FROM (SELECT 1) one LEFT JOIN h ON true"
+        f"h.anchored_seq{fast} FROM (SELECT 1) one LEFT JOIN h ON true"
     )
 
 
@@ -440,9 +444,11 @@ def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) 
     """PostgreSQL, a single check: the register chain's head advanced, and the check, its
     answer line and its register row inserted, in ONE statement — one round trip instead of
     four, and none of the ORM's per-insert compilation (~1 ms each) on the path every check
-    takes (the row comes from ``record_access_chained(insert="caller")``). Should the chain
-    have no head yet (a new chain), the check and its line are in and the row goes the
-    general way (``append_to_chain``), in the same transaction."""
+    takes (the row comes from ``record_access_chained(insert="caller")``). The statement is
+    atomic by itself: the check runs it without an explicit transaction (no ``BEGIN`` and
+    ``COMMIT`` round trips; docs/decisions/0074-check-one-statement.md). Should the chain have
+    no head yet (a new chain), the statement inserts nothing and the check, its line and its
+    row go the general way (``append_to_chain``), in a transaction of their own."""
     line = CheckAnswer(
         position=answer.position,
         subject_code=answer.classified.shown[:64],
@@ -454,7 +460,7 @@ def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) 
     chain, content = chain_place(access)
     with hot_cursor() as cursor:
         cursor.execute(
-            _together_sql(),
+            _together_sql(bool(_fast_commit_sql())),
             [
                 content,
                 chain,
@@ -465,13 +471,16 @@ def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) 
         )
         row = cursor.fetchone()
     assert row is not None
-    check_id, access_id, seq, prev, row_hash, anchored = row
-    _saved(check, check_id)
-    if access_id is None:  # the chain had no head: the general way creates it
-        append_to_chain(access)
+    check_id, access_id, seq, prev, row_hash, anchored = row[:6]
+    if access_id is None:  # the chain had no head: nothing was inserted; the general way
+        with transaction.atomic():
+            check.save(force_insert=True)
+            _insert_answers(check, [answer])
+            append_to_chain(access)
         return
-    chain_reserved(access, seq, prev, row_hash, anchored)
+    _saved(check, check_id)
     _saved(access, access_id)
+    chain_reserved(access, seq, prev, row_hash, anchored)
 
 
 def _saved(obj: models.Model, pk: int) -> None:
@@ -513,9 +522,11 @@ def _record(
     on: date,
     catalogue: MeasureCatalogue,
 ) -> CheckResult:
-    fast = _fast_commit_sql()
+    together = _one_statement(kind)
+    # The single statement sets the commit mode itself (``_together_sql``).
+    fast = "" if together else _fast_commit_sql()
     if kind == CheckKind.SINGLE:
-        # One query reads the subject and its listings and sets the commit mode.
+        # One query reads the subject and its listings (and sets the commit mode).
         answer, fast_set = answer_one(
             items[0], matter=matter, on=on, catalogue=catalogue, extra_select=fast
         )
@@ -604,7 +615,6 @@ def _record(
         if copy is not None:  # never leave the copy running into the rollback
             copy.thread.join()
         raise
-    together = single and connection.vendor == "postgresql"
     if copy is not None:
         copy.join()
         check.pk = copy.check_id
@@ -656,7 +666,12 @@ def refuse_invalid(item: Classified) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _one_statement(kind: str) -> bool:
+    """Whether the check's whole write is ONE statement (a single check on PostgreSQL,
+    ``_insert_together``): it is then atomic by itself and needs no explicit transaction."""
+    return kind == CheckKind.SINGLE and connection.vendor == "postgresql"
+
+
 def do_check_subject(
     code: str,
     *,
@@ -675,7 +690,32 @@ def do_check_subject(
     code that is not a valid identifier (``CHECK_SUBJECT_INVALID`` — never "clear"). A valid
     code of a subject the platform does not know is answered "clear" with
     ``subject_known: false``.
+
+    Atomic: on PostgreSQL the check writes ONE statement (the check, its answer line and its
+    register row, the register chain advanced), atomic by itself, after one read — no explicit
+    transaction, which would cost two round trips on the path every check takes
+    (docs/decisions/0074-check-one-statement.md); elsewhere in a transaction.
     """
+    if _one_statement(CheckKind.SINGLE):
+        return _check_subject(
+            code, matter, purpose, department, acting_user, reference, scheme, today
+        )
+    with transaction.atomic():
+        return _check_subject(
+            code, matter, purpose, department, acting_user, reference, scheme, today
+        )
+
+
+def _check_subject(
+    code: str,
+    matter: str,
+    purpose: str,
+    department: Department,
+    acting_user: User | Principal,
+    reference: str,
+    scheme: str | None,
+    today: date | None,
+) -> CheckResult:
     principal = check_may_check(acting_user, department)
     on, catalogue, matter, purpose, reference = _prepare(
         matter=matter, purpose=purpose, reference=reference, today=today

@@ -128,11 +128,14 @@ def _local_key_text() -> str:
             message_en=f"{ENV_KEY} (the receipt signing key) must be set in production; "
             "see docs/checks.md.",
         )
-    return _local_key_at(Path(settings.VAR_DIR) / "secrets" / LOCAL_KEY_FILE)
+    return _local_key_in(str(settings.VAR_DIR))
 
 
 @cache
-def _local_key_at(path: Path) -> str:
+def _local_key_in(var_dir: str) -> str:
+    # Keyed by the directory's text: building and hashing a Path cost more than the check's
+    # signature (a check signs on every request).
+    path = Path(var_dir) / "secrets" / LOCAL_KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -45,6 +45,10 @@ from xinyong.security.principals import Principal
 UNMASK_ROLE = Role.CREDIT_OFFICE_REVIEWER
 
 
+#: The legal bases' values (``LegalBasis.values`` builds a new list on every call).
+_BASES = frozenset(LegalBasis.values)
+
+
 def check_access_reason(
     purpose: str, legal_basis: str, basis_reference: str = ""
 ) -> tuple[str, str, str]:
@@ -55,7 +59,7 @@ def check_access_reason(
             message_zh="查询非公开信息须填写查询目的",
             message_en="state the purpose of reading non-public information",
         )
-    if legal_basis not in LegalBasis.values:
+    if legal_basis not in _BASES:
         raise PurposeRequired(
             code="ACCESS_BASIS_UNKNOWN",
             message_zh=f"未知的查询依据：{legal_basis}",
@@ -277,8 +281,9 @@ def record_access_chained(
     place and hash but the caller inserts it, in this transaction (one statement with its
     own rows). ``insert="caller"``: nothing more; the caller puts the row on its chain
     (``chain_place``), advances the head with ``HEAD_ADVANCE_SQL`` and inserts the row in one
-    statement, then calls ``chain_reserved``."""
-    if not transaction.get_connection().in_atomic_block:
+    statement, then calls ``chain_reserved``; that statement may be the caller's whole
+    transaction (the single check on PostgreSQL: one statement is atomic by itself)."""
+    if insert != "caller" and not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_access must run inside the transaction of the read")
     record, _user, _label, _department = _build(
         actor=actor,
@@ -384,12 +389,14 @@ def chain_reserved(
     record: AccessRecord, seq: int, prev: str, row_hash: str, anchored: int
 ) -> AccessRecord:
     """Give ``record`` the place the head's advance returned; anchor the chain's head in the
-    audit chain every ``ANCHOR_EVERY`` rows."""
+    audit chain every ``ANCHOR_EVERY`` rows (in the caller's transaction, or in one of its
+    own after a caller's single statement committed the row)."""
     record.chain_seq = seq
     record.row_hash = row_hash
     record.prev_hash = prev
     if seq - anchored >= ANCHOR_EVERY:
-        _anchor(record.chain or 0, seq, row_hash, actor_label="system:register-anchor")
+        with transaction.atomic(savepoint=False):
+            _anchor(record.chain or 0, seq, row_hash, actor_label="system:register-anchor")
     return record
 
 
