@@ -21,7 +21,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -52,7 +52,7 @@ from xinyong.checks.queries import (
     measure_catalogue,
 )
 from xinyong.core.choices import Role
-from xinyong.core.db import hot_cursor
+from xinyong.core.db import hot_cursor, native_placeholders
 from xinyong.core.models import Department, Subject, User
 from xinyong.core.permissions import require_role
 from xinyong.errors import PermissionDenied
@@ -383,26 +383,36 @@ def _columns(model: type[models.Model], skip: frozenset[str] = frozenset()) -> t
     )
 
 
-def _scalar(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    raise TypeError(f"cannot store {type(value).__name__} here")
-
-
-def _json_row(obj: models.Model, skip: frozenset[str] = frozenset()) -> str:
-    """A row of ``obj`` as one JSON object, column → value (times in full precision)."""
-    model: type[models.Model] = type(obj)
-    return json.dumps(
-        {f.column: getattr(obj, f.attname) for f in _columns(model, skip)},
-        default=_scalar,
-        ensure_ascii=False,
+@lru_cache(maxsize=8)
+def _typed(
+    model: type[models.Model], skip: frozenset[str] = frozenset()
+) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The placeholders of a row of ``model`` an insert writes, each cast to its column's type
+    (``%s::jsonb, %s::timestamp with time zone, …``), and for each value its attribute and the
+    field when Django must prepare the value (JSON), else None. PostgreSQL only."""
+    fields = _columns(model, skip)
+    placeholders = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
+    return placeholders, tuple(
+        (f.attname, f if f.get_internal_type() == "JSONField" else None) for f in fields
     )
+
+
+def _values(obj: models.Model, skip: frozenset[str] = frozenset()) -> list[Any]:
+    """``obj``'s values for ``_typed``'s placeholders: as they are (psycopg sends them typed),
+    JSON prepared by its field as the ORM would save it."""
+    _sql, steps = _typed(type(obj), skip)
+    return [
+        getattr(obj, name)
+        if field is None
+        else field.get_db_prep_save(getattr(obj, name), connection)
+        for name, field in steps
+    ]
 
 
 #: The register row's columns the head's advance fills in (``HEAD_ADVANCE_SQL``).
 _CHAIN_COLUMNS = frozenset({"chain_seq", "prev_hash", "row_hash"})
+#: The answer line's columns but its check's (the statement takes that from the insert).
+_NO_CHECK = frozenset({"check_request"})
 
 
 @lru_cache(maxsize=2)
@@ -417,24 +427,23 @@ def _together_sql(fast_commit: bool) -> str:
         CheckAnswer._meta.db_table,
         AccessRecord._meta.db_table,
     )
-    no_check = frozenset({"check_request"})
+    no_check = _NO_CHECK
     # The statement is the check's whole transaction (autocommit): ``set_config`` with
     # ``is_local`` holds until its commit (docs/decisions/0074-check-one-statement.md).
     fast = f", {_fast_commit_sql()}" if fast_commit else ""
-    # Table and column names from the models; the three rows travel as three parameters,
-    # then the register row's content digest and chain for the head's advance.
-    return (
+    # Table and column names from the models. Parameters: the register row's content digest
+    # and chain for the head's advance, then the three rows' values, each cast to its
+    # column's type (``_typed``; no JSON to build here nor to parse there).
+    return native_placeholders(
         f"WITH h AS ({HEAD_ADVANCE_SQL}), "  # noqa: S608
-        f"c AS (INSERT INTO {check} ({cols(Check)}) SELECT {cols(Check)} "
-        f"FROM json_populate_record(NULL::{check}, %s::json) "
+        f"c AS (INSERT INTO {check} ({cols(Check)}) SELECT {_typed(Check)[0]} "
         "WHERE EXISTS (SELECT 1 FROM h) RETURNING id), "
         f"a AS (INSERT INTO {line} (check_request_id, {cols(CheckAnswer, no_check)}) "
-        f"SELECT c.id, {cols(CheckAnswer, no_check, 'j.')} "
-        f"FROM c, json_populate_record(NULL::{line}, %s::json) j), "
+        f"SELECT c.id, {_typed(CheckAnswer, no_check)[0]} FROM c), "
         f"r AS (INSERT INTO {access} ({cols(AccessRecord, _CHAIN_COLUMNS)}, "
         "chain_seq, prev_hash, row_hash) "
-        f"SELECT {cols(AccessRecord, _CHAIN_COLUMNS, 'j.')}, h.last_seq, h.prev_hash, "
-        f"h.last_hash FROM h, json_populate_record(NULL::{access}, %s::json) j RETURNING id) "
+        f"SELECT {_typed(AccessRecord, _CHAIN_COLUMNS)[0]}, h.last_seq, h.prev_hash, "
+        "h.last_hash FROM h RETURNING id) "
         "SELECT (SELECT id FROM c), (SELECT id FROM r), h.last_seq, h.prev_hash, h.last_hash, "
         f"h.anchored_seq{fast} FROM (SELECT 1) one LEFT JOIN h ON true"
     )
@@ -458,15 +467,15 @@ def _insert_together(check: Check, answer: SubjectAnswer, access: AccessRecord) 
         detail=_json_detail(answer.detail()),
     )
     chain, content = chain_place(access)
-    with hot_cursor() as cursor:
+    with hot_cursor(native=True) as cursor:  # ~60 parameters (see ``hot_cursor``)
         cursor.execute(
             _together_sql(bool(_fast_commit_sql())),
             [
                 content,
                 chain,
-                _json_row(check),
-                _json_row(line, frozenset({"check_request"})),
-                _json_row(access, _CHAIN_COLUMNS),
+                *_values(check),
+                *_values(line, _NO_CHECK),
+                *_values(access, _CHAIN_COLUMNS),
             ],
         )
         row = cursor.fetchone()
