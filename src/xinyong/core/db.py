@@ -46,7 +46,7 @@ def _native_cursor_class() -> Any:
     import psycopg
     from django.db.backends.postgresql.base import CursorMixin
 
-    class NativeCursor(CursorMixin, psycopg.RawCursor):  # type: ignore[misc]
+    class NativeCursor(CursorMixin, psycopg.RawCursor):
         """Server-binding, ``$n`` placeholders, with Django's cursor methods."""
 
     return NativeCursor
