@@ -55,7 +55,7 @@ from xinyong.core.choices import Role
 from xinyong.core.db import hot_cursor, native_placeholders
 from xinyong.core.models import Department, Subject, User
 from xinyong.core.permissions import require_role
-from xinyong.errors import PermissionDenied
+from xinyong.errors import CodedError, PermissionDenied
 from xinyong.security.actions.register import (
     HEAD_ADVANCE_SQL,
     append_to_chain,
@@ -65,7 +65,9 @@ from xinyong.security.actions.register import (
     record_access,
     record_access_chained,
 )
+from xinyong.security.actions.tokens import confirm_kept_token, confirm_token, token_usable_sql
 from xinyong.security.choices import ActorKind, LegalBasis, TokenScope
+from xinyong.security.errors import TokenRejected
 from xinyong.security.models import AccessRecord
 from xinyong.security.principals import Principal
 
@@ -108,6 +110,7 @@ def check_may_check(acting_user: User | Principal, department: Department) -> Pr
             department=department,
             scopes=acting_user.scopes,
             token=token,
+            token_confirmed=acting_user.token_confirmed,
         )
     user = acting_user.user if isinstance(acting_user, Principal) else acting_user
     if user is None:
@@ -534,14 +537,29 @@ def _record(
     together = _one_statement(kind)
     # The single statement sets the commit mode itself (``_together_sql``).
     fast = "" if together else _fast_commit_sql()
+    # A token kept in memory (``Principal.token_confirmed``) is confirmed by the read itself.
+    kept = principal.token if not principal.token_confirmed else None
     if kind == CheckKind.SINGLE:
-        # One query reads the subject and its listings (and sets the commit mode).
-        answer, fast_set = answer_one(
-            items[0], matter=matter, on=on, catalogue=catalogue, extra_select=fast
-        )
+        # One query reads the subject and its listings (and confirms a kept token, or sets
+        # the commit mode — a single check on PostgreSQL has its write do that).
+        confirm_at = timezone.now()
+        extra, params = (token_usable_sql(), [confirm_at, kept.pk]) if kept else (fast, [])
+        answer, evaluated, value = answer_one(
+            items[0], matter=matter, on=on, catalogue=catalogue, extra_select=extra,
+            extra_params=params,
+        )  # fmt: skip
         answers = [answer]
+        if kept is not None:
+            if evaluated:
+                confirm_kept_token(kept, value, at=confirm_at)
+            else:
+                confirm_token(kept, at=confirm_at)
+            kept = None
+        fast_set = evaluated and not kept and bool(fast)
     else:
         answers, fast_set = answer_all(items, matter=matter, on=on, catalogue=catalogue), False
+    if kept is not None:
+        confirm_token(kept)
     if fast and not fast_set:
         _fast_commit()
     copy = None
@@ -705,14 +723,24 @@ def do_check_subject(
     transaction, which would cost two round trips on the path every check takes
     (docs/decisions/0074-check-one-statement.md); elsewhere in a transaction.
     """
-    if _one_statement(CheckKind.SINGLE):
-        return _check_subject(
-            code, matter, purpose, department, acting_user, reference, scheme, today
-        )
-    with transaction.atomic():
-        return _check_subject(
-            code, matter, purpose, department, acting_user, reference, scheme, today
-        )
+    try:
+        if _one_statement(CheckKind.SINGLE):
+            return _check_subject(
+                code, matter, purpose, department, acting_user, reference, scheme, today
+            )
+        with transaction.atomic():
+            return _check_subject(
+                code, matter, purpose, department, acting_user, reference, scheme, today
+            )
+    except TokenRejected:
+        raise
+    except CodedError:
+        # A refusal made before the read (a malformed code, an unknown matter): a kept token
+        # that is no longer usable is refused as such, not answered about the request.
+        token = acting_user.token if isinstance(acting_user, Principal) else None
+        if token is not None and not acting_user.token_confirmed:  # type: ignore[union-attr]
+            confirm_token(token)
+        raise
 
 
 def _check_subject(

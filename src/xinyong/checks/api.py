@@ -35,7 +35,7 @@ from xinyong.checks.receipts import Verification, verify_document
 from xinyong.core.models import Department
 from xinyong.errors import NotFound
 from xinyong.security.actions.register import verify_register
-from xinyong.security.auth import api_auth, principal_of, require_scope
+from xinyong.security.auth import api_auth, kept_token_api_auth, principal_of, require_scope
 from xinyong.security.choices import TokenScope
 from xinyong.security.principals import Principal
 from xinyong.workdays.errors import parse_date_param
@@ -306,7 +306,7 @@ def render_unvalidated(request: HttpRequest, body: dict[str, Any]) -> HttpRespon
     return api.create_response(request, body, status=200)
 
 
-@router.get("", response=CheckOut, auth=api_auth, summary="Check a subject (应查必查)")
+@router.get("", response=CheckOut, auth=kept_token_api_auth, summary="Check a subject (应查必查)")
 def check_subject(
     request: HttpRequest,
     subject: str,

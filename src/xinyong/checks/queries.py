@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from operator import mul
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, models
@@ -571,9 +571,23 @@ def _subjects_with_listings(
     return found, listings
 
 
+class Found(NamedTuple):
+    """A single check's read: the subject (None: not known), its listings in effect, and the
+    value of the read's ``extra_select`` (None without one)."""
+
+    subject: SubjectRow | None
+    listings: list[ListingRow]
+    extra: Any = None
+
+
 def subject_and_listings(
-    item: Classified, *, on: date, extra_select: str = "", matter: str | None = None
-) -> tuple[SubjectRow | None, list[ListingRow]] | None:
+    item: Classified,
+    *,
+    on: date,
+    extra_select: str = "",
+    extra_params: Sequence[Any] = (),
+    matter: str | None = None,
+) -> Found | None:
     """One valid code's subject and its listings in effect on ``on`` in ONE query (a single
     check's read); None when the code is of a kind looked up elsewhere (legacy identifiers).
     ``extra_select`` is a constant SQL expression evaluated with the query (the check's
@@ -603,12 +617,19 @@ def subject_and_listings(
         + ("" if extra else f"WHERE {match} ")
         + "ORDER BY s.id, c.id"
     )
-    params = [*select, *(values if extra else []), *where, *([] if extra else values)]
+    params = [
+        *select,
+        *(extra_params if extra else []),
+        *(values if extra else []),
+        *where,
+        *([] if extra else values),
+    ]
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     subject: SubjectRow | None = None
     listings: list[ListingRow] = []
+    value = rows[0][-1] if extra and rows else None
     for row in rows:
         if row[0] is None:
             continue
@@ -618,7 +639,7 @@ def subject_and_listings(
             break
         if row[3] is not None:
             listings.append(_listing_row(row[3:23]))
-    return subject, listings
+    return Found(subject, listings, value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -826,18 +847,22 @@ def answer_one(
     on: date,
     catalogue: MeasureCatalogue,
     extra_select: str = "",
-) -> tuple[SubjectAnswer, bool]:
+    extra_params: Sequence[Any] = (),
+) -> tuple[SubjectAnswer, bool, Any]:
     """One code's answer, in one query for a USCC or a person's number (the single check's
-    hot path), else as ``answer_all``; and whether ``extra_select`` was evaluated."""
+    hot path), else as ``answer_all``; whether ``extra_select`` was evaluated (with
+    ``extra_params``), and its value."""
     found = (
-        subject_and_listings(item, on=on, extra_select=extra_select, matter=matter)
+        subject_and_listings(
+            item, on=on, extra_select=extra_select, extra_params=extra_params, matter=matter
+        )
         if item.valid
         else None
     )
     if found is None:
-        return answer_all([item], matter=matter, on=on, catalogue=catalogue)[0], False
-    subject, listings = found
-    return evaluate(0, item, subject, listings, matter=matter, catalogue=catalogue), True
+        return answer_all([item], matter=matter, on=on, catalogue=catalogue)[0], False, None
+    answer = evaluate(0, item, found.subject, found.listings, matter=matter, catalogue=catalogue)
+    return answer, bool(extra_select), found.extra
 
 
 def register_entry(check: Any) -> AccessRecord | None:

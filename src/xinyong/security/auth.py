@@ -23,19 +23,30 @@ from ninja.security import APIKeyCookie, HttpBearer
 from xinyong.core.models import Department, User
 from xinyong.core.permissions import is_staff_user
 from xinyong.security import ratelimit
-from xinyong.security.actions.tokens import authenticate_token
+from xinyong.security.actions.tokens import authenticate_kept_token, authenticate_token
 from xinyong.security.choices import TokenScope
 from xinyong.security.errors import DepartmentMismatch, ScopeMissing
 from xinyong.security.principals import Principal
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer xy_…``: the token's department and scopes become the principal."""
+    """``Authorization: Bearer xy_…``: the token's department and scopes become the principal.
+
+    ``kept=True`` (the single check): a token this process found a little while ago is taken
+    from memory and the principal says it is not confirmed yet; the operation confirms it in
+    its own statement (``tokens.authenticate_kept_token``)."""
+
+    def __init__(self, *, kept: bool = False) -> None:
+        super().__init__()
+        self.kept = kept
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
-        api_token = authenticate_token(token)
+        if self.kept:
+            api_token, confirmed = authenticate_kept_token(token)
+        else:
+            api_token, confirmed = authenticate_token(token), True
         ratelimit.hit("api_token", api_token.prefix)
-        return Principal.for_token(api_token)
+        return Principal.for_token(api_token, confirmed=confirmed)
 
 
 class StaffSessionAuth(APIKeyCookie):
@@ -63,6 +74,8 @@ token_auth = TokenAuth()
 staff_session_auth = StaffSessionAuth()
 #: Tokens first, then the session.
 api_auth: list[Any] = [token_auth, staff_session_auth]
+#: For an operation that confirms a kept token in its own statement (the single check).
+kept_token_api_auth: list[Any] = [TokenAuth(kept=True), staff_session_auth]
 
 
 def principal_of(request: HttpRequest) -> Principal:

@@ -26,15 +26,20 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     user: User | None = None
     token: ApiToken | None = None
+    #: False for a token kept in memory (``tokens.authenticate_kept_token``): whoever acts on
+    #: it confirms it first (``tokens.token_usable_sql`` in its statement, or
+    #: ``tokens.confirm_token``).
+    token_confirmed: bool = True
 
     @classmethod
-    def for_token(cls, token: ApiToken) -> Principal:
+    def for_token(cls, token: ApiToken, *, confirmed: bool = True) -> Principal:
         return cls(
             kind=ActorKind.TOKEN,
             label=f"token {token.display_prefix} {token.name}",
             department=token.department,
             scopes=frozenset(token.scopes),
             token=token,
+            token_confirmed=confirmed,
         )
 
     @classmethod

@@ -9,6 +9,8 @@ revoked, not rotated: revocation takes effect at once.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -347,6 +349,13 @@ def authenticate_token(value: str, *, at: datetime | None = None) -> ApiToken:
     matches = credentials.digest_matches(value, token.digest if token else _DUMMY_DIGEST)
     if token is None or not matches:
         raise TokenInvalid(message_zh="接口令牌无效", message_en="the API token is not valid")
+    _check_usable(token, at)
+    _note_use(token, at)
+    return token
+
+
+def _check_usable(token: ApiToken, at: datetime) -> None:
+    """Refuse a token that is revoked, expired, or of a department no longer active."""
     if token.revoked_at is not None:
         raise TokenRevoked(
             message_zh="接口令牌已被吊销，请联系平台管理员",
@@ -363,7 +372,90 @@ def authenticate_token(value: str, *, at: datetime | None = None) -> ApiToken:
             message_zh="令牌所属部门已停用",
             message_en="the token's department is no longer active",
         )
+
+
+def _note_use(token: ApiToken, at: datetime) -> None:
     if token.last_used_at is None or at - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
         token.last_used_at = at
-    return token
+
+
+# Kept tokens (docs/decisions/0074-check-one-statement.md): the check, made hundreds of times
+# a second by the same department systems, does not look its token up on every request. A
+# process keeps a token it found (keyed by the digest of the whole value, so only the exact
+# secret finds it) and the check's own read confirms it is still usable, in the same
+# statement: revocation, expiry and a department's deactivation still take effect at once.
+
+#: Kept tokens by digest: (monotonic time found, token).
+_KEPT: dict[str, tuple[float, ApiToken]] = {}
+_KEPT_MOST = 1024
+
+
+def _keep_seconds() -> float:
+    """How long a process keeps a token it found (``XINYONG_TOKEN_KEEP_SECONDS``, default
+    60; 0 keeps none). After that it is looked up again."""
+    return float(os.environ.get("XINYONG_TOKEN_KEEP_SECONDS", "60"))
+
+
+def authenticate_kept_token(value: str, *, at: datetime | None = None) -> tuple[ApiToken, bool]:
+    """``authenticate_token`` for a caller that confirms the token in its next statement
+    (``token_usable_sql``, then ``confirm_kept_token``): a token this process found less than
+    ``XINYONG_TOKEN_KEEP_SECONDS`` ago comes from memory, without a query, refused as
+    ``authenticate_token`` would refuse it by what was known then; else it is found, and
+    kept. Returns the token and whether it was read from the database just now."""
+    at = at or timezone.now()
+    seconds = _keep_seconds()
+    digest = credentials.token_digest(value.strip())
+    kept = _KEPT.get(digest) if seconds > 0 else None
+    if kept is not None and time.monotonic() - kept[0] < seconds:
+        token = kept[1]
+        _check_usable(token, at)
+        _note_use(token, at)
+        return token, False
+    token = authenticate_token(value, at=at)
+    if seconds > 0:
+        if len(_KEPT) >= _KEPT_MOST:
+            _KEPT.clear()
+        _KEPT[digest] = (time.monotonic(), token)
+    return token, True
+
+
+@lru_cache(maxsize=1)
+def token_usable_sql() -> str:
+    """A boolean SQL expression: the token is still usable (not revoked, not expired at the
+    first parameter's time, its department active). Parameters: the time, the token's id.
+    NULL when the token is gone."""
+    token, department = ApiToken._meta, Department._meta
+    return (
+        f'(SELECT t."{token.get_field("revoked_at").column}" IS NULL '  # noqa: S608
+        f'AND t."{token.get_field("expires_at").column}" > %s '
+        f'AND d."{department.get_field("active").column}" '
+        f"FROM {token.db_table} t JOIN {department.db_table} d "
+        f'ON d."{department.pk.column}" = t."{token.get_field("department").column}" '
+        f'WHERE t."{token.pk.column}" = %s)'
+    )
+
+
+def confirm_kept_token(token: ApiToken, usable: bool | None, *, at: datetime) -> None:
+    """After a statement evaluated ``token_usable_sql`` for a kept ``token``: if the token is
+    no longer usable, forget it and refuse as ``authenticate_token`` would (revoked,
+    expired, department inactive)."""
+    if usable:
+        return
+    for digest, (_found, kept) in list(_KEPT.items()):
+        if kept.pk == token.pk:
+            _KEPT.pop(digest, None)
+    fresh = find_token(token.prefix)
+    if fresh is None or fresh.pk != token.pk:
+        raise TokenInvalid(message_zh="接口令牌无效", message_en="the API token is not valid")
+    _check_usable(fresh, at)
+
+
+def confirm_token(token: ApiToken, *, at: datetime | None = None) -> None:
+    """``confirm_kept_token`` by a query of its own (a caller whose statement could not carry
+    ``token_usable_sql``)."""
+    at = at or timezone.now()
+    with hot_cursor() as cursor:
+        cursor.execute(f"SELECT {token_usable_sql()}", [at, token.pk])
+        row = cursor.fetchone()
+    confirm_kept_token(token, row[0] if row else None, at=at)
