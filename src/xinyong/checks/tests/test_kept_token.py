@@ -42,7 +42,7 @@ def _nothing_kept() -> Any:
     tokens._KEPT.clear()
 
 
-def check(client: Client, issued: IssuedToken, subject: str | None) -> Any:
+def check(client: Client, issued: IssuedToken, subject: str) -> Any:
     return client.get(
         URL,
         {"subject": subject, "matter": "government_procurement", "purpose": "资格审查"},
