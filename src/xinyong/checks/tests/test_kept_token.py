@@ -42,10 +42,10 @@ def _nothing_kept() -> Any:
     tokens._KEPT.clear()
 
 
-def check(client: Client, issued: IssuedToken, subject: str) -> Any:
+def check(client: Client, issued: IssuedToken, subject: str | None) -> Any:
     return client.get(
         URL,
-        {"subject": subject, "matter": "government_procurement", "purpose": "资格审查"},
+        {"subject": subject or "", "matter": "government_procurement", "purpose": "资格审查"},
         headers={"Authorization": f"Bearer {issued.value}"},
     )
 
