@@ -17,6 +17,7 @@ CPUs, at most 4; 0 prepares in-process).
 from __future__ import annotations
 
 import contextvars
+import gc
 import multiprocessing
 import os
 import queue
@@ -34,6 +35,11 @@ from xinyong.records.prepare import PreparedRow, RowPreparer
 
 #: Rows sent to a worker at a time.
 BLOCK_ROWS = 250
+#: The garbage collector's first threshold during an import with workers (Python's default:
+#: 700). A block of prepared rows coming back makes thousands of objects at once, which at
+#: the default start a collection every few dozen rows, each going through the rows in
+#: flight again.
+GC_THRESHOLD = 50_000
 
 _preparer: RowPreparer | None = None
 
@@ -50,6 +56,10 @@ def _init_worker() -> None:
     handlers the parent had installed (``xinyong worker`` catches SIGTERM to stop gently)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the worker inherited (Django, the catalog, the preparer) is left out of the
+    # garbage collector's scans: a full collection would otherwise walk all of it again
+    # and again (docs/decisions/0026).
+    gc.freeze()
 
 
 def _prepare_block(block: Sequence[tuple[int, Sequence[Any]]]) -> list[PreparedRow]:
@@ -97,9 +107,19 @@ class _Workers:
         _preparer = preparer  # inherited by the forked workers
         connections.close_all()
         self.workers = workers
-        self.pool: Pool = multiprocessing.get_context("fork").Pool(
-            workers, initializer=_init_worker
-        )
+        # Garbage collections start less often during the import, here and in the workers
+        # (GC_THRESHOLD; the workers also leave what they inherit out of the collector's
+        # scans, ``_init_worker``). Measured: a tenth or more of each process's time
+        # (docs/decisions/0026). ``__exit__`` puts the threshold back.
+        self.gc_threshold = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, *self.gc_threshold[1:])
+        try:
+            self.pool: Pool = multiprocessing.get_context("fork").Pool(
+                workers, initializer=_init_worker
+            )
+        except BaseException:
+            self._restore_gc()
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -114,6 +134,10 @@ class _Workers:
         self.pool.terminate()
         self.pool.join()
         _preparer = None
+        self._restore_gc()
+
+    def _restore_gc(self) -> None:
+        gc.set_threshold(*self.gc_threshold)
 
     def chunks(
         self, rows: Iterable[tuple[int, Sequence[Any]]], chunk_rows: int

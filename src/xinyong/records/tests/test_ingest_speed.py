@@ -1,10 +1,12 @@
 """What makes a large import fast gives exactly what the plain code gives (docs/decisions/
-0026): the record's ``COPY`` line made per batch (``prepare.RecordLines``), the JSON texts
-made with one encoder, a prepared row sent from a worker without its JSON texts, and the
-chunks committed by a thread of their own (``parallel.ChunkCommitter``)."""
+0026): the record's ``COPY`` line made per batch (``prepare.RecordLines``), the JSON
+texts made with one encoder, a prepared row sent from a worker without its JSON texts, the
+chunks committed by a thread of their own (``parallel.ChunkCommitter``), and the garbage
+collector's settings during an import with workers, put back afterwards."""
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import threading
@@ -16,7 +18,7 @@ import pytest
 
 from xinyong.catalog.queries import catalog_item
 from xinyong.records import protect
-from xinyong.records.parallel import ChunkCommitter
+from xinyong.records.parallel import GC_THRESHOLD, ChunkCommitter, _Workers, prepared_chunks
 from xinyong.records.prepare import (
     PreparedRow,
     RecordContext,
@@ -123,6 +125,37 @@ def test_a_prepared_row_sent_by_a_worker_keeps_its_values(loaded_policy: Any) ->
     # A row without a record line (SQLite) is sent whole.
     plain = preparer(item, columns, copy=False).prepare(1, [raw[c] for c in columns])
     assert pickle.loads(pickle.dumps(plain)).values_json == plain.values_json  # noqa: S301
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_prepared_by_a_worker_are_those_prepared_in_process(loaded_policy: Any) -> None:
+    item = catalog_item("CF", on=TODAY)
+    rows = rows_of_every_kind()
+    columns = sorted({code for row in rows for code in row})
+    numbered = [(n, [raw.get(c) for c in columns]) for n, raw in enumerate(rows, start=2)]
+    here = [
+        r for c in prepared_chunks(preparer(item, columns, copy=True), numbered, chunk_rows=7,
+                                   workers=0) for r in c
+    ]  # fmt: skip
+    before = gc.get_threshold()
+    seen: set[int] = set()
+    sent = []
+    # The worker pool itself (``prepared_chunks`` prepares in-process while another thread
+    # runs, which an earlier test may have left).
+    with _Workers(preparer(item, columns, copy=True), 1) as pool:
+        for prepared in pool.chunks(numbered, 7):
+            seen.add(gc.get_threshold()[0])  # collections start later during the import
+            sent.extend(prepared)
+    assert seen == {GC_THRESHOLD}
+    assert gc.get_threshold() == before  # put back
+    assert [r.row_number for r in sent] == [n for n, _ in numbered]
+    for worker, local in zip(sent, here, strict=True):
+        assert worker.cells == local.cells
+        for name in ("rejected", "issues", "digest", "subject", "window", "timeliness"):
+            assert getattr(worker, name) == getattr(local, name), name
+        assert worker.values == local.values and worker.original == local.original
+        if not local.sealed:  # a sealed number is encrypted afresh each time
+            assert worker.record_line == local.record_line
 
 
 def test_line_fields_read_back_what_copy_text_wrote() -> None:
