@@ -9,6 +9,7 @@ plus one by default (docs/decisions/0072-serve-workers.md); ``--worker-class gth
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -69,4 +70,10 @@ class Command(BaseCommand):
                 return application
 
         self.stdout.write(f"xinyong serving on http://{options['bind']}/ ({workers} workers)")
+        # Everything loaded so far (Django, the apps, the URL and policy tables) lives as long
+        # as the workers: out of the garbage collector's full scans, which would walk it again
+        # and again (the collections' pauses showed in the check's p99), and pages the forked
+        # workers share stay shared (docs/decisions/0074-check-one-statement.md).
+        gc.collect()
+        gc.freeze()
         _App().run()
