@@ -3,7 +3,7 @@
 Measured on these machines, a trivial Django view serves about 2,500 requests/s per core
 under WSGI and only a few hundred under ASGI (a thread start costs 2.5 ms), so the platform
 serves WSGI with synchronous worker processes (docs/decisions/0003-wsgi.md): one per core
-plus one by default (docs/decisions/0072-serve-workers.md); ``--worker-class gthread
+by default (docs/decisions/0072-serve-workers.md); ``--worker-class gthread
 --threads N`` (or ``XINYONG_WORKER_CLASS``/``XINYONG_THREADS``) for comparison.
 """
 
@@ -17,10 +17,11 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def default_workers() -> int:
-    """One synchronous worker per core plus one: a check spends about half its time waiting
-    for PostgreSQL, and the extra process uses the core meanwhile (measured with
-    ``python -m bench check``: docs/decisions/0072-serve-workers.md)."""
-    return max(2, (os.cpu_count() or 1) + 1)
+    """One synchronous worker per core, at least two. A check once spent half its time
+    waiting for PostgreSQL and a worker more than the cores used the core meanwhile; since
+    it makes two round trips instead of five, the extra worker only competes for the cores
+    (measured with ``python -m bench check``: docs/decisions/0072-serve-workers.md)."""
+    return max(2, os.cpu_count() or 1)
 
 
 class Command(BaseCommand):
