@@ -415,7 +415,8 @@ def _run(args: argparse.Namespace) -> None:
     }
     from xinyong.core.management.commands.serve import default_workers
 
-    workers = default_workers()  # exactly as `xinyong serve` runs by default
+    # Exactly as `xinyong serve` runs by default (or as XINYONG_WORKERS tells it).
+    workers = int(os.environ.get("XINYONG_WORKERS") or 0) or default_workers()
     server = subprocess.Popen(
         [sys.executable, "-m", "xinyong.cli", "serve", "--bind", f"127.0.0.1:{port}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

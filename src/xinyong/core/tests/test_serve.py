@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+from xinyong.core.management.commands.serve import default_workers
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -45,3 +47,7 @@ def test_serve_answers_over_http() -> None:
         output = server.communicate(timeout=30)[0]
     assert f"xinyong serving on http://127.0.0.1:{port}/ (2 workers)" in output
     assert '"GET /api/v1/checks/ping HTTP/1.1" 200' in output  # the access log
+
+
+def test_one_worker_per_core_by_default() -> None:
+    assert default_workers() == max(2, os.cpu_count() or 1)
