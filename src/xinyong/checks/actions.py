@@ -236,8 +236,9 @@ def _counts(answers: Sequence[SubjectAnswer]) -> dict[str, int]:
 def _fast_commit_sql() -> str:
     """On PostgreSQL, unless ``XINYONG_CHECK_DURABLE_COMMIT`` is set, the expression that
     makes this check's transaction commit without waiting for the WAL flush
-    (``synchronous_commit = off`` for this transaction only), to be evaluated with the
-    check's read (no round trip of its own); "" otherwise. Every check appends to a register
+    (``synchronous_commit = off`` for this transaction only), to be evaluated in the
+    single check's write (no round trip of its own), or by batches as a statement; ""
+    otherwise. Every check appends to a register
     chain whose head stays locked until the commit; waiting for the disk there would cap the
     checks of a chain at one fsync each. A crash may lose the last fraction of a second of
     checks — never a receipt's validity, which is in its signature, and never a chain's
@@ -535,33 +536,28 @@ def _record(
     catalogue: MeasureCatalogue,
 ) -> CheckResult:
     together = _one_statement(kind)
-    # The single statement sets the commit mode itself (``_together_sql``).
-    fast = "" if together else _fast_commit_sql()
-    # A token kept in memory (``Principal.token_confirmed``) is confirmed by the read itself.
+    # A token kept in memory (``Principal.token_confirmed``) is confirmed before anything is
+    # written: by the single check's read itself, else by a query of its own.
     kept = principal.token if not principal.token_confirmed else None
     if kind == CheckKind.SINGLE:
-        # One query reads the subject and its listings (and confirms a kept token, or sets
-        # the commit mode — a single check on PostgreSQL has its write do that).
+        # One query reads the subject and its listings, and confirms a kept token. (On
+        # PostgreSQL the write sets its commit mode itself: ``_together_sql``.)
         confirm_at = timezone.now()
-        extra, params = (token_usable_sql(), [confirm_at, kept.pk]) if kept else (fast, [])
+        extra, params = (token_usable_sql(), [confirm_at, kept.pk]) if kept else ("", [])
         answer, evaluated, value = answer_one(
             items[0], matter=matter, on=on, catalogue=catalogue, extra_select=extra,
             extra_params=params,
         )  # fmt: skip
         answers = [answer]
-        if kept is not None:
-            if evaluated:
-                confirm_kept_token(kept, value, at=confirm_at)
-            else:
-                confirm_token(kept, at=confirm_at)
+        if kept is not None and evaluated:
+            confirm_kept_token(kept, value, at=confirm_at)
             kept = None
-        fast_set = evaluated and not kept and bool(fast)
     else:
-        answers, fast_set = answer_all(items, matter=matter, on=on, catalogue=catalogue), False
+        answers = answer_all(items, matter=matter, on=on, catalogue=catalogue)
     if kept is not None:
         confirm_token(kept)
-    if fast and not fast_set:
-        _fast_commit()
+    if not together:
+        _fast_commit()  # batches on PostgreSQL (nothing elsewhere)
     copy = None
     if (
         kind != CheckKind.SINGLE

@@ -590,8 +590,9 @@ def subject_and_listings(
 ) -> Found | None:
     """One valid code's subject and its listings in effect on ``on`` in ONE query (a single
     check's read); None when the code is of a kind looked up elsewhere (legacy identifiers).
-    ``extra_select`` is a constant SQL expression evaluated with the query (the check's
-    ``set_config``, saving a round trip)."""
+    ``extra_select`` is an SQL expression evaluated with the query, its parameters
+    ``extra_params`` (the confirmation of a token kept in memory, saving a round trip); its
+    value is ``Found.extra``."""
     if item.scheme == IdentifierScheme.USCC:
         match, values = "s.uscc = %s", [item.normalized]
     elif item.scheme in _PERSON_ID_TYPES:
